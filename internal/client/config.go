@@ -1,0 +1,298 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Defaults applied by New when the corresponding Config field is zero.
+const (
+	DefaultServerURL      = CloudAPIRoot
+	DefaultRequestTimeout = 60 * time.Second
+	DefaultMaxRetries     = 6
+	DefaultRetryWaitMin   = 1 * time.Second
+	DefaultRetryWaitMax   = 30 * time.Second
+	DefaultRetryAfterMax  = 2 * time.Minute
+	DefaultUserAgent      = "terraform-provider-airbyte/dev"
+)
+
+// maxResponseBytes bounds how much of a response body is read. Connection
+// lists with many streams are large, but nothing the API returns comes close.
+const maxResponseBytes = 32 << 20
+
+// UserAgent returns the User-Agent this client sends for a provider version,
+// for example "terraform-provider-airbyte/1.2.3".
+func UserAgent(version string) string {
+	if version == "" {
+		version = "dev"
+	}
+	return "terraform-provider-airbyte/" + version
+}
+
+// Config configures a Client. The zero value talks to Airbyte Cloud without
+// credentials; fill in one of the credential groups.
+type Config struct {
+	// ServerURL is the Public API root: https://api.airbyte.com/v1 (default)
+	// or http(s)://<host>[:port]/api/public/v1 for self-managed Airbyte.
+	// Request paths are appended to it, so a path prefix is preserved.
+	ServerURL string
+	// ConfigAPIURL overrides the Config API root (for example
+	// http://localhost:8000/api/v1). When empty it is derived from ServerURL;
+	// if that is impossible, only the Config API calls fail.
+	ConfigAPIURL string
+	// WebURL overrides the web UI root used to build links. When empty it is
+	// derived from ServerURL.
+	WebURL string
+	// TokenURL overrides the token endpoint. When empty it is
+	// ServerURL + "/applications/token".
+	TokenURL string
+
+	// ClientID and ClientSecret select the OAuth2 client-credentials flow.
+	ClientID     string
+	ClientSecret string
+	// BearerToken is a static token sent as "Authorization: Bearer …".
+	BearerToken string
+	// Username and Password select HTTP Basic authentication.
+	Username string
+	Password string
+
+	// RequestTimeout bounds each attempt (not the whole call, which the
+	// context bounds). Zero means DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// MaxRetries is the number of retries after the first attempt. Zero means
+	// DefaultMaxRetries; a negative value disables retries.
+	MaxRetries int
+	// RetryWaitMin and RetryWaitMax are the base and the cap of the
+	// exponential backoff. Zero means DefaultRetryWaitMin/DefaultRetryWaitMax.
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	// RetryAfterMax caps a server-requested Retry-After wait. Zero means
+	// DefaultRetryAfterMax.
+	RetryAfterMax time.Duration
+
+	// UserAgent is the full User-Agent header. Zero means DefaultUserAgent;
+	// see the UserAgent function.
+	UserAgent string
+	// HTTPClient sends the requests. Nil means a private client with a clone
+	// of http.DefaultTransport; http.DefaultClient is never modified.
+	// Its own Timeout, if any, applies on top of RequestTimeout.
+	HTTPClient *http.Client
+
+	// Now and Sleep replace the clock in tests. Sleep must return early with
+	// ctx.Err() when ctx is done.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// authMode is the credential scheme a Client uses.
+type authMode int
+
+const (
+	authNone authMode = iota
+	authClientCredentials
+	authBearer
+	authBasic
+)
+
+// Client talks to one Airbyte deployment. It is safe for concurrent use.
+type Client struct {
+	publicRoot    string
+	configRoot    string
+	configRootErr error
+	webRoot       string
+	webRootErr    error
+	tokenURL      string
+	tokenPath     string
+
+	auth     authMode
+	clientID string
+	secret   string // client secret
+	bearer   string
+	username string
+	password string
+	tokens   tokenCache
+
+	http          *http.Client
+	userAgent     string
+	timeout       time.Duration
+	maxRetries    int
+	waitMin       time.Duration
+	waitMax       time.Duration
+	retryAfterMax time.Duration
+	maxBody       int64
+	now           func() time.Time
+	sleep         func(ctx context.Context, d time.Duration) error
+}
+
+// New validates cfg and returns a Client. It fails on malformed URLs and on
+// ambiguous credentials. A Config API root that cannot be derived is not an
+// error here: it is reported by the Config API methods and ConfigAPIRoot.
+func New(cfg Config) (*Client, error) {
+	c := &Client{
+		http:          cfg.HTTPClient,
+		userAgent:     cfg.UserAgent,
+		timeout:       cfg.RequestTimeout,
+		maxRetries:    cfg.MaxRetries,
+		waitMin:       cfg.RetryWaitMin,
+		waitMax:       cfg.RetryWaitMax,
+		retryAfterMax: cfg.RetryAfterMax,
+		maxBody:       maxResponseBytes,
+		now:           cfg.Now,
+		sleep:         cfg.Sleep,
+	}
+	if c.http == nil {
+		c.http = &http.Client{
+			Transport:     http.DefaultTransport.(*http.Transport).Clone(),
+			CheckRedirect: refuseMethodChange,
+		}
+	}
+	if c.userAgent == "" {
+		c.userAgent = DefaultUserAgent
+	}
+	if c.timeout <= 0 {
+		c.timeout = DefaultRequestTimeout
+	}
+	switch {
+	case c.maxRetries == 0:
+		c.maxRetries = DefaultMaxRetries
+	case c.maxRetries < 0:
+		c.maxRetries = 0
+	}
+	if c.waitMin <= 0 {
+		c.waitMin = DefaultRetryWaitMin
+	}
+	if c.waitMax <= 0 {
+		c.waitMax = DefaultRetryWaitMax
+	}
+	if c.waitMax < c.waitMin {
+		c.waitMax = c.waitMin
+	}
+	if c.retryAfterMax <= 0 {
+		c.retryAfterMax = DefaultRetryAfterMax
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.sleep == nil {
+		c.sleep = sleepContext
+	}
+
+	serverURL := cfg.ServerURL
+	if serverURL == "" {
+		serverURL = DefaultServerURL
+	}
+	root, err := normaliseRoot("server_url", serverURL)
+	if err != nil {
+		return nil, err
+	}
+	c.publicRoot = root
+	for _, v := range []struct{ name, value string }{
+		{"config_api_url", cfg.ConfigAPIURL},
+		{"web_url", cfg.WebURL},
+		{"token_url", cfg.TokenURL},
+	} {
+		if v.value == "" {
+			continue
+		}
+		if _, err := normaliseRoot(v.name, v.value); err != nil {
+			return nil, err
+		}
+	}
+	c.configRoot, c.configRootErr = ResolveConfigAPIRoot(root, cfg.ConfigAPIURL)
+	c.webRoot, c.webRootErr = ResolveWebRoot(root, cfg.WebURL)
+
+	if cfg.TokenURL != "" {
+		c.tokenURL = strings.TrimRight(cfg.TokenURL, "/")
+		u, _ := url.Parse(c.tokenURL)
+		c.tokenPath = u.EscapedPath()
+	} else {
+		c.tokenPath = "/applications/token"
+		c.tokenURL = joinURL(root, c.tokenPath)
+	}
+
+	if err := c.setAuth(cfg); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Client) setAuth(cfg Config) error {
+	var modes []string
+	if cfg.ClientID != "" || cfg.ClientSecret != "" {
+		if cfg.ClientID == "" || cfg.ClientSecret == "" {
+			return errors.New("client_id and client_secret must be set together")
+		}
+		modes = append(modes, "client_id/client_secret")
+		c.auth, c.clientID, c.secret = authClientCredentials, cfg.ClientID, cfg.ClientSecret
+	}
+	if cfg.BearerToken != "" {
+		modes = append(modes, "bearer_token")
+		c.auth, c.bearer = authBearer, cfg.BearerToken
+	}
+	if cfg.Username != "" || cfg.Password != "" {
+		if cfg.Username == "" {
+			return errors.New("password is set but username is empty")
+		}
+		modes = append(modes, "username/password")
+		c.auth, c.username, c.password = authBasic, cfg.Username, cfg.Password
+	}
+	if len(modes) > 1 {
+		return fmt.Errorf("only one authentication method may be configured, got %s", strings.Join(modes, ", "))
+	}
+	return nil
+}
+
+// ServerURL returns the Public API root in use, without a trailing slash.
+func (c *Client) ServerURL() string { return c.publicRoot }
+
+// ConfigAPIRoot returns the Config API root, or the error explaining why it
+// could not be derived from the server URL.
+func (c *Client) ConfigAPIRoot() (string, error) { return c.configRoot, c.configRootErr }
+
+// WebRoot returns the web UI root used for links, or the error explaining
+// why it could not be derived from the server URL.
+func (c *Client) WebRoot() (string, error) { return c.webRoot, c.webRootErr }
+
+// secrets returns the credential values that must never appear in logs.
+func (c *Client) secrets() []string {
+	var s []string
+	for _, v := range []string{c.secret, c.bearer, c.password} {
+		if v != "" {
+			s = append(s, v)
+		}
+	}
+	return s
+}
+
+// refuseMethodChange stops a redirect that would turn a POST or PATCH into
+// a GET (301, 302, 303), which happens when server_url says http:// and the
+// server redirects to https://: the write would silently become a read.
+func refuseMethodChange(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	if orig := via[0]; req.Method != orig.Method {
+		return fmt.Errorf("the server redirected %s %s to %s, which would turn it into a %s; "+
+			"set server_url to the address the server redirects to", orig.Method, orig.URL.Redacted(), req.URL.Redacted(), req.Method)
+	}
+	return nil
+}
+
+func sleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,74 @@
+package client
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// LogSubsystem is the tflog subsystem the client logs HTTP traffic to.
+const LogSubsystem = "client"
+
+// sensitiveLogKeys are field names whose values are always masked, as a
+// second line of defence: the client never logs headers or bodies.
+var sensitiveLogKeys = []string{
+	"authorization", "Authorization", "client_secret", "access_token",
+	"bearer_token", "password", "token",
+}
+
+// WithLogging returns a context with the "client" tflog subsystem set up,
+// masking the given secret values (client secret, bearer token, password)
+// wherever they might appear in a field or message. Call it on the context
+// passed to client methods; without it the client logs to a subsystem that
+// tflog creates on the fly, with a warning.
+//
+// The client also masks its own credentials on every log call, so passing
+// secrets here matters only for values the client does not know.
+func WithLogging(ctx context.Context, secrets ...string) context.Context {
+	ctx = tflog.NewSubsystem(ctx, LogSubsystem)
+	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, LogSubsystem, sensitiveLogKeys...)
+	return maskSecrets(ctx, secrets)
+}
+
+func maskSecrets(ctx context.Context, secrets []string) context.Context {
+	var nonEmpty []string
+	for _, s := range secrets {
+		if s != "" {
+			nonEmpty = append(nonEmpty, s)
+		}
+	}
+	if len(nonEmpty) == 0 {
+		return ctx
+	}
+	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, nonEmpty...)
+	return tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, nonEmpty...)
+}
+
+// logContext adds masking of this client's credentials to ctx.
+func (c *Client) logContext(ctx context.Context) context.Context {
+	return maskSecrets(ctx, c.secrets())
+}
+
+// logDebug logs one HTTP event with the request's method and path (never its
+// query, headers or body).
+func (c *Client) logDebug(ctx context.Context, msg string, req *request, attempt int, fields map[string]any) {
+	f := map[string]any{"method": req.method, "path": req.path, "attempt": attempt}
+	for k, v := range fields {
+		f[k] = v
+	}
+	tflog.SubsystemDebug(ctx, LogSubsystem, msg, f)
+}
+
+// logRetry logs a decision to wait and repeat a request.
+func (c *Client) logRetry(ctx context.Context, req *request, attempt int, wait time.Duration, fromServer bool, cause error) {
+	tflog.SubsystemWarn(ctx, LogSubsystem, "Retrying HTTP request", map[string]any{
+		"method":            req.method,
+		"path":              req.path,
+		"attempt":           attempt,
+		"wait_ms":           wait.Milliseconds(),
+		"retry_after_given": fromServer,
+		"status":            StatusCode(cause),
+		"error":             cause.Error(),
+	})
+}
