@@ -1,0 +1,109 @@
+// Command airbyte-emulator serves the in-memory Airbyte API emulator on a
+// loopback address. Once listening it prints one JSON line describing
+// itself (URLs, client credentials, seeded ids) on stdout, then serves
+// until SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/emulator"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "airbyte-emulator:", err)
+		os.Exit(1)
+	}
+}
+
+// run parses args, serves until ctx is done and then shuts down gracefully.
+// The only thing written to stdout is the Info line.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("airbyte-emulator", flag.ContinueOnError)
+	var opts emulator.Options
+	addr := fs.String("addr", "127.0.0.1:18006", "loopback `host:port` to listen on; port 0 picks a free port")
+	fs.Int64Var(&opts.Seed, "seed", 0, "seed for ids, credentials and fault injection")
+	fs.DurationVar(&opts.Latency, "latency", 0, "latency added to every API request")
+	fs.Float64Var(&opts.FailRate, "fail-rate", 0, "fraction of API requests answered 503 before any side effect")
+	fs.Float64Var(&opts.LostResponseRate, "lost-response-rate", 0, "fraction of API requests answered 502 after their side effect")
+	fs.Float64Var(&opts.RateLimit, "rate-limit", 0, "API requests allowed per sliding second before 429 (0 = off)")
+	fs.BoolVar(&opts.RetryAfter, "retry-after", false, "send Retry-After: 1 with 429 responses")
+	fs.DurationVar(&opts.JobDuration, "job-duration", emulator.DefaultJobDuration, "time a job takes to succeed")
+	fs.DurationVar(&opts.TokenTTL, "token-ttl", emulator.DefaultTokenTTL, "lifetime of access tokens")
+	fs.IntVar(&opts.SeedConnections, "seed-connections", 0, "connections to pre-create in the first workspace")
+	fs.IntVar(&opts.UnknownIDStatus, "unknown-id-status", emulator.DefaultUnknownIDStatus, "status for unknown ids: 403 or 404")
+	fs.BoolVar(&opts.NoAuth, "no-auth", false, "accept requests without credentials")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if opts.UnknownIDStatus != 403 && opts.UnknownIDStatus != 404 {
+		return fmt.Errorf("-unknown-id-status must be 403 or 404, not %d", opts.UnknownIDStatus)
+	}
+	if err := checkLoopback(*addr); err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	emu := emulator.New(opts)
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	line, err := json.Marshal(emu.Info("http://" + ln.Addr().String()))
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if _, err := fmt.Fprintf(stdout, "%s\n", line); err != nil {
+		ln.Close()
+		return err
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// checkLoopback refuses to listen anywhere but on a loopback address: the
+// emulator has fixed, published credentials.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("invalid -addr %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("-addr %q: only loopback hosts (127.0.0.1, ::1, localhost) are allowed", addr)
+	}
+	return nil
+}

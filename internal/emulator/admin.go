@@ -1,0 +1,337 @@
+package emulator
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+)
+
+// Admin endpoints live under /_emulator. They need no authentication, take
+// no faults and are not counted in Stats:
+//
+//	GET  /_emulator/stats                                  Stats as JSON
+//	POST /_emulator/reset-stats                            zero the counters (204)
+//	POST /_emulator/faults                                 change faults; body fields (all optional):
+//	     latency, job_duration, token_ttl (Go duration strings such as "250ms"),
+//	     fail_rate, lost_response_rate, rate_limit (numbers), retry_after (bool);
+//	     answers the resulting faults
+//	POST /_emulator/expire-tokens                          invalidate every issued token (204)
+//	POST /_emulator/connections/{connectionId}/fail-next-sync   the next sync job fails (204)
+//	PUT  /_emulator/connections/{connectionId}             override fields the API cannot set; body
+//	     {"status": "locked", "status_reason": "...", "basic_timing": {"units": 24, "time_unit": "hours"}}
+//	     (all optional); answers the ConnectionResponse
+//	GET  /_emulator/snapshot                               Snapshot as JSON
+//	GET  /_emulator/info                                   Info for the request's host
+func (e *Emulator) adminRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET "+adminPrefix+"/stats", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, e.Stats())
+	})
+	mux.HandleFunc("POST "+adminPrefix+"/reset-stats", func(w http.ResponseWriter, _ *http.Request) {
+		e.ResetStats()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("POST "+adminPrefix+"/faults", e.adminFaults)
+	mux.HandleFunc("POST "+adminPrefix+"/expire-tokens", func(w http.ResponseWriter, _ *http.Request) {
+		e.ExpireTokens()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("POST "+adminPrefix+"/connections/{connectionId}/fail-next-sync", func(w http.ResponseWriter, r *http.Request) {
+		if err := e.FailNextSync(r.PathValue("connectionId")); err != nil {
+			writeJSON(w, http.StatusNotFound, map[string]string{"message": err.Error()})
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("PUT "+adminPrefix+"/connections/{connectionId}", e.adminOverride)
+	mux.HandleFunc("GET "+adminPrefix+"/snapshot", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, e.Snapshot())
+	})
+	mux.HandleFunc("GET "+adminPrefix+"/info", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, e.Info(requestScheme(r)+"://"+r.Host))
+	})
+}
+
+// ErrUnknownConnection is returned by admin methods given an id that is
+// not a connection.
+var ErrUnknownConnection = errors.New("unknown connection")
+
+// FailNextSync makes the next sync job created for the connection end
+// failed instead of succeeded.
+func (e *Emulator) FailNextSync(connectionID string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c := e.connByID[connectionID]
+	if c == nil {
+		return fmt.Errorf("%w: %s", ErrUnknownConnection, connectionID)
+	}
+	c.failNextSync = true
+	return nil
+}
+
+// ConnectionOverride sets connection fields the public API cannot set. Nil
+// fields are left alone.
+type ConnectionOverride struct {
+	// Status is any ConnectionStatusEnum value, e.g. "locked".
+	Status *string `json:"status,omitempty"`
+	// StatusReason is returned as statusReason; "" clears it.
+	StatusReason *string `json:"status_reason,omitempty"`
+	// BasicTiming switches the connection to a legacy basic schedule.
+	BasicTiming *BasicTiming `json:"basic_timing,omitempty"`
+}
+
+// BasicTiming is a legacy "every N units" schedule; TimeUnit is one of
+// minutes, hours, days, weeks or months.
+type BasicTiming struct {
+	Units    int64  `json:"units"`
+	TimeUnit string `json:"time_unit"`
+}
+
+// OverrideConnection applies an admin override to a connection.
+func (e *Emulator) OverrideConnection(connectionID string, o ConnectionOverride) error {
+	if o.Status != nil && !slices.Contains(connectionStatuses, *o.Status) {
+		return fmt.Errorf("invalid status %q", *o.Status)
+	}
+	if b := o.BasicTiming; b != nil && (b.Units <= 0 || !slices.Contains([]string{"minutes", "hours", "days", "weeks", "months"}, b.TimeUnit)) {
+		return fmt.Errorf("invalid basic timing %d %q", b.Units, b.TimeUnit)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c := e.connByID[connectionID]
+	if c == nil {
+		return fmt.Errorf("%w: %s", ErrUnknownConnection, connectionID)
+	}
+	if o.Status != nil {
+		c.status = *o.Status
+	}
+	if o.StatusReason != nil {
+		c.statusReason = *o.StatusReason
+	}
+	if b := o.BasicTiming; b != nil {
+		c.scheduleType, c.cronExpression, c.basicUnits, c.basicTimeUnit = "basic", "", b.Units, b.TimeUnit
+	}
+	return nil
+}
+
+func (e *Emulator) adminOverride(w http.ResponseWriter, r *http.Request) {
+	var o ConnectionOverride
+	if err := json.NewDecoder(r.Body).Decode(&o); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
+		return
+	}
+	id := r.PathValue("connectionId")
+	if err := e.OverrideConnection(id, o); err != nil {
+		status := http.StatusBadRequest
+		if errors.Is(err, ErrUnknownConnection) {
+			status = http.StatusNotFound
+		}
+		writeJSON(w, status, map[string]string{"message": err.Error()})
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	writeJSON(w, http.StatusOK, e.connectionJSON(e.connByID[id]))
+}
+
+// faultsRequest is the body of POST /_emulator/faults; absent fields keep
+// their current value.
+type faultsRequest struct {
+	Latency          *string  `json:"latency"`
+	FailRate         *float64 `json:"fail_rate"`
+	LostResponseRate *float64 `json:"lost_response_rate"`
+	RateLimit        *float64 `json:"rate_limit"`
+	RetryAfter       *bool    `json:"retry_after"`
+	JobDuration      *string  `json:"job_duration"`
+	TokenTTL         *string  `json:"token_ttl"`
+}
+
+// faultsResponse shows durations as strings, the way they are sent.
+type faultsResponse struct {
+	Latency          string  `json:"latency"`
+	FailRate         float64 `json:"fail_rate"`
+	LostResponseRate float64 `json:"lost_response_rate"`
+	RateLimit        float64 `json:"rate_limit"`
+	RetryAfter       bool    `json:"retry_after"`
+	JobDuration      string  `json:"job_duration"`
+	TokenTTL         string  `json:"token_ttl"`
+}
+
+func (e *Emulator) adminFaults(w http.ResponseWriter, r *http.Request) {
+	var req faultsRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
+		return
+	}
+	f := e.Faults()
+	for _, d := range []struct {
+		in  *string
+		out *time.Duration
+	}{{req.Latency, &f.Latency}, {req.JobDuration, &f.JobDuration}, {req.TokenTTL, &f.TokenTTL}} {
+		if d.in == nil {
+			continue
+		}
+		v, err := time.ParseDuration(*d.in)
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
+			return
+		}
+		*d.out = v
+	}
+	if req.FailRate != nil {
+		f.FailRate = *req.FailRate
+	}
+	if req.LostResponseRate != nil {
+		f.LostResponseRate = *req.LostResponseRate
+	}
+	if req.RateLimit != nil {
+		f.RateLimit = *req.RateLimit
+	}
+	if req.RetryAfter != nil {
+		f.RetryAfter = *req.RetryAfter
+	}
+	e.SetFaults(f)
+	f = e.Faults()
+	writeJSON(w, http.StatusOK, faultsResponse{
+		Latency: f.Latency.String(), FailRate: f.FailRate, LostResponseRate: f.LostResponseRate, RateLimit: f.RateLimit,
+		RetryAfter: f.RetryAfter, JobDuration: f.JobDuration.String(), TokenTTL: f.TokenTTL.String(),
+	})
+}
+
+// Snapshot is the whole store at one moment, for tests that compare the
+// emulator's state before and after. Everything is in creation order.
+type Snapshot struct {
+	Workspaces   []SnapshotWorkspace   `json:"workspaces"`
+	Sources      []SnapshotSource      `json:"sources"`
+	Destinations []SnapshotDestination `json:"destinations"`
+	Connections  []SnapshotConnection  `json:"connections"`
+	Jobs         []SnapshotJob         `json:"jobs"`
+}
+
+// SnapshotWorkspace is a workspace.
+type SnapshotWorkspace struct {
+	WorkspaceID string `json:"workspace_id"`
+	Name        string `json:"name"`
+}
+
+// SnapshotSource is a source, deleted or not.
+type SnapshotSource struct {
+	SourceID    string `json:"source_id"`
+	Name        string `json:"name"`
+	SourceType  string `json:"source_type"`
+	WorkspaceID string `json:"workspace_id"`
+	CDC         bool   `json:"cdc"`
+	Deleted     bool   `json:"deleted"`
+}
+
+// SnapshotDestination is a destination, deleted or not.
+type SnapshotDestination struct {
+	DestinationID   string   `json:"destination_id"`
+	Name            string   `json:"name"`
+	DestinationType string   `json:"destination_type"`
+	WorkspaceID     string   `json:"workspace_id"`
+	SyncModes       []string `json:"sync_modes"`
+	Deleted         bool     `json:"deleted"`
+}
+
+// SnapshotConnection is a connection, including soft-deleted ones.
+// CronExpression is stored without the " UTC" the API appends.
+type SnapshotConnection struct {
+	ConnectionID        string           `json:"connection_id"`
+	Name                string           `json:"name"`
+	SourceID            string           `json:"source_id"`
+	DestinationID       string           `json:"destination_id"`
+	WorkspaceID         string           `json:"workspace_id"`
+	Status              string           `json:"status"`
+	StatusReason        string           `json:"status_reason,omitempty"`
+	ScheduleType        string           `json:"schedule_type"`
+	CronExpression      string           `json:"cron_expression,omitempty"`
+	BasicTiming         *BasicTiming     `json:"basic_timing,omitempty"`
+	Prefix              string           `json:"prefix"`
+	NamespaceDefinition string           `json:"namespace_definition"`
+	NamespaceFormat     *string          `json:"namespace_format,omitempty"`
+	NonBreaking         string           `json:"non_breaking_schema_updates_behavior"`
+	Streams             []SnapshotStream `json:"streams"`
+	TagIDs              []string         `json:"tag_ids"`
+	CreatedAt           int64            `json:"created_at"`
+	FailNextSync        bool             `json:"fail_next_sync"`
+	StateType           string           `json:"state_type"`
+}
+
+// SnapshotStream is a selected stream with its public sync mode.
+type SnapshotStream struct {
+	Name           string     `json:"name"`
+	Namespace      string     `json:"namespace,omitempty"`
+	SyncMode       string     `json:"sync_mode"`
+	CursorField    []string   `json:"cursor_field,omitempty"`
+	PrimaryKey     [][]string `json:"primary_key,omitempty"`
+	SelectedFields [][]string `json:"selected_fields,omitempty"`
+}
+
+// SnapshotJob is a job with its status at the snapshot's moment.
+type SnapshotJob struct {
+	JobID        int64  `json:"job_id"`
+	ConnectionID string `json:"connection_id"`
+	JobType      string `json:"job_type"`
+	Status       string `json:"status"`
+	CreatedAt    int64  `json:"created_at"`
+	UpdatedAt    int64  `json:"updated_at"`
+	RowsSynced   int64  `json:"rows_synced"`
+	BytesSynced  int64  `json:"bytes_synced"`
+}
+
+// Snapshot returns every workspace, source, destination, connection
+// (including deleted ones) and job, after advancing jobs to the clock.
+func (e *Emulator) Snapshot() Snapshot {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.advanceJobs()
+	s := Snapshot{Workspaces: []SnapshotWorkspace{}, Sources: []SnapshotSource{}, Destinations: []SnapshotDestination{},
+		Connections: []SnapshotConnection{}, Jobs: []SnapshotJob{}}
+	for _, ws := range e.workspaces {
+		s.Workspaces = append(s.Workspaces, SnapshotWorkspace{WorkspaceID: ws.id, Name: ws.name})
+	}
+	for _, src := range e.sources {
+		s.Sources = append(s.Sources, SnapshotSource{SourceID: src.id, Name: src.name, SourceType: src.sourceType,
+			WorkspaceID: src.workspaceID, CDC: src.cdc, Deleted: src.deleted})
+	}
+	for _, d := range e.destinations {
+		s.Destinations = append(s.Destinations, SnapshotDestination{DestinationID: d.id, Name: d.name,
+			DestinationType: d.destinationType, WorkspaceID: d.workspaceID, SyncModes: slices.Clone(d.syncModes), Deleted: d.deleted})
+	}
+	for _, c := range e.connections {
+		sc := SnapshotConnection{
+			ConnectionID: c.id, Name: c.name, SourceID: c.sourceID, DestinationID: c.destinationID, WorkspaceID: e.workspaceOf(c),
+			Status: c.status, StatusReason: c.statusReason, ScheduleType: c.scheduleType, CronExpression: c.cronExpression,
+			Prefix: c.prefix, NamespaceDefinition: c.namespaceDefinition, NamespaceFormat: c.namespaceFormat,
+			NonBreaking: c.nonBreaking, Streams: []SnapshotStream{}, TagIDs: []string{}, CreatedAt: c.createdAt,
+			FailNextSync: c.failNextSync, StateType: "not_set",
+		}
+		if c.scheduleType == "basic" {
+			sc.BasicTiming = &BasicTiming{Units: c.basicUnits, TimeUnit: c.basicTimeUnit}
+		}
+		for _, st := range c.streams {
+			sc.Streams = append(sc.Streams, SnapshotStream{Name: st.name, Namespace: st.namespace, SyncMode: st.publicSyncMode(),
+				CursorField: slices.Clone(st.cursorField), PrimaryKey: cloneKey(st.primaryKey), SelectedFields: cloneKey(st.selectedFields)})
+		}
+		for _, t := range c.tags {
+			sc.TagIDs = append(sc.TagIDs, t.TagID)
+		}
+		if state := e.states[c.id]; state != nil {
+			sc.StateType = state.StateType
+		}
+		s.Connections = append(s.Connections, sc)
+	}
+	now := e.now()
+	for _, j := range e.jobs {
+		v := e.viewJob(j, now)
+		sj := SnapshotJob{JobID: j.id, ConnectionID: j.connectionID, JobType: j.jobType, Status: v.status,
+			CreatedAt: j.createdAt.Unix(), UpdatedAt: v.updatedAt.Unix()}
+		if v.rows != nil {
+			sj.RowsSynced, sj.BytesSynced = *v.rows, *v.bytes
+		}
+		s.Jobs = append(s.Jobs, sj)
+	}
+	return s
+}

@@ -1,0 +1,84 @@
+package emulator
+
+import "time"
+
+// Default values used when the matching Options field is zero.
+const (
+	DefaultJobDuration     = 2 * time.Second
+	DefaultTokenTTL        = 900 * time.Second
+	DefaultUnknownIDStatus = 403
+	DefaultUsername        = "airbyte"
+	DefaultPassword        = "password"
+)
+
+// Options configure an Emulator. The zero value is a usable, fault-free
+// emulator with seed 0.
+type Options struct {
+	// Seed drives every generated id, the client credentials and the
+	// pseudo-random fault injection. The same seed gives the same data.
+	Seed int64
+
+	// Latency is added to every API request (not to /health or admin calls).
+	Latency time.Duration
+	// FailRate is the fraction of API requests answered 503 before any side
+	// effect happens.
+	FailRate float64
+	// LostResponseRate is the fraction of API requests that are carried out
+	// but answered 502, as if the response was lost on the way back.
+	LostResponseRate float64
+	// RateLimit is the number of API requests allowed in any sliding one
+	// second window before answering 429; 0 turns rate limiting off.
+	RateLimit float64
+	// RetryAfter adds "Retry-After: 1" to 429 responses. The real server
+	// sends none, so it is off by default.
+	RetryAfter bool
+
+	// JobDuration is how long a job takes from creation to success; it is
+	// pending for the first tenth of it and running for the rest.
+	JobDuration time.Duration
+	// TokenTTL is the lifetime of tokens from POST /applications/token.
+	TokenTTL time.Duration
+	// SeedConnections pre-creates this many connections in the first
+	// workspace.
+	SeedConnections int
+	// UnknownIDStatus is the status for ids that do not exist: 403 (the
+	// default, like an ordinary Cloud user) or 404 (like an instance admin).
+	UnknownIDStatus int
+
+	// ClientID and ClientSecret override the credentials derived from Seed.
+	ClientID, ClientSecret string
+	// BearerToken, when set, is accepted as a static bearer token.
+	BearerToken string
+	// Username and Password are accepted as Basic auth; they default to
+	// DefaultUsername and DefaultPassword.
+	Username, Password string
+	// NoAuth turns authentication off, like an unsecured self-managed server.
+	NoAuth bool
+
+	// Now is the clock; nil means time.Now. Jobs advance from it lazily.
+	Now func() time.Time
+}
+
+// Faults are the settings that can be changed while the emulator runs, with
+// SetFaults or POST /_emulator/faults. They mirror the Options fields of the
+// same names.
+type Faults struct {
+	Latency          time.Duration `json:"latency"`
+	FailRate         float64       `json:"fail_rate"`
+	LostResponseRate float64       `json:"lost_response_rate"`
+	RateLimit        float64       `json:"rate_limit"`
+	RetryAfter       bool          `json:"retry_after"`
+	JobDuration      time.Duration `json:"job_duration"`
+	TokenTTL         time.Duration `json:"token_ttl"`
+}
+
+// withDefaults fills zero durations with their defaults.
+func (f Faults) withDefaults() Faults {
+	if f.JobDuration <= 0 {
+		f.JobDuration = DefaultJobDuration
+	}
+	if f.TokenTTL <= 0 {
+		f.TokenTTL = DefaultTokenTTL
+	}
+	return f
+}

@@ -1,0 +1,243 @@
+package emulator
+
+import (
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/google/uuid"
+)
+
+// idSource turns a seeded PRNG into UUID strings, so the same seed and the
+// same sequence of creations give the same ids.
+type idSource struct{ r *rand.Rand }
+
+func newIDSource(seed int64) *idSource {
+	return &idSource{r: rand.New(rand.NewPCG(uint64(seed), 0x61697262797465))}
+}
+
+func (s *idSource) next() string {
+	var u uuid.UUID
+	for i := 0; i < 16; i += 8 {
+		v := s.r.Uint64()
+		for j := 0; j < 8; j++ {
+			u[i+j] = byte(v >> (8 * j))
+		}
+	}
+	u[6] = (u[6] & 0x0f) | 0x40 // version 4
+	u[8] = (u[8] & 0x3f) | 0x80 // RFC 4122 variant
+	return u.String()
+}
+
+func (s *idSource) secret() string {
+	b := make([]byte, 24)
+	for i := range b {
+		b[i] = byte(s.r.Uint32())
+	}
+	return hex.EncodeToString(b)
+}
+
+type workspace struct {
+	id, name string
+}
+
+type source struct {
+	id, name, workspaceID string
+	sourceType            string // short name, e.g. "postgres"
+	displayName           string // connector name, e.g. "Postgres"
+	definitionID          string
+	dockerImageTag        string
+	configuration         map[string]any
+	catalog               []discoveredStream
+	cdc                   bool // successful syncs write global state
+	createdAt             int64
+	deleted               bool
+}
+
+type destination struct {
+	id, name, workspaceID string
+	destinationType       string
+	displayName           string
+	definitionID          string
+	dockerImageTag        string
+	configuration         map[string]any
+	syncModes             []string // supported destination sync modes
+	createdAt             int64
+	deleted               bool
+}
+
+// sourceTemplate and destinationTemplate describe the seeded connectors.
+type sourceTemplate struct {
+	name, sourceType, displayName, tag string
+	configuration                      map[string]any
+	cdc                                bool
+	catalog                            []discoveredStream
+}
+
+type destinationTemplate struct {
+	name, destinationType, displayName, tag string
+	configuration                           map[string]any
+	syncModes                               []string
+}
+
+const maskedSecret = "**********"
+
+var bothModes = []string{syncFullRefresh, syncIncremental}
+var fullRefreshOnly = []string{syncFullRefresh}
+
+func str(name string) field             { return field{name: name, typ: "string"} }
+func num(name string) field             { return field{name: name, typ: "integer"} }
+func obj(name string, c ...field) field { return field{name: name, typ: "object", children: c} }
+
+// seededSources are per workspace: the first workspace gets the first two,
+// the second workspace the last two. Together they cover every validation
+// rule: source-defined keys and cursors, default-only cursors, streams with
+// neither, full-refresh-only streams, nested properties, namespaces and a
+// stream name that exists in two namespaces.
+var seededSources = [][]sourceTemplate{
+	{
+		{
+			name: "Postgres Production", sourceType: "postgres", displayName: "Postgres", tag: "3.6.0", cdc: true,
+			configuration: map[string]any{"host": "db.internal", "port": 5432, "database": "app", "username": "airbyte",
+				"password": maskedSecret, "replication_method": map[string]any{"method": "CDC"}},
+			catalog: []discoveredStream{
+				{name: "users", namespace: "public", supportedSyncModes: bothModes,
+					fields:             []field{num("id"), str("email"), str("name"), str("updated_at"), obj("address", str("city"), str("zip"))},
+					defaultCursorField: []string{"updated_at"}, sourceDefinedPK: [][]string{{"id"}}},
+				{name: "orders", namespace: "public", supportedSyncModes: bothModes,
+					fields: []field{num("order_id"), num("user_id"), num("amount"), str("created_at"), str("updated_at")}},
+				{name: "events", namespace: "public", supportedSyncModes: bothModes,
+					fields:              []field{str("event_id"), str("occurred_at"), obj("payload", str("kind"), obj("attributes", str("origin")))},
+					sourceDefinedCursor: true, defaultCursorField: []string{"occurred_at"}, sourceDefinedPK: [][]string{{"event_id"}}},
+				{name: "audit_log", namespace: "public", supportedSyncModes: fullRefreshOnly,
+					fields: []field{num("id"), str("action"), str("at")}},
+			},
+		},
+		{
+			name: "Stripe Billing", sourceType: "stripe", displayName: "Stripe", tag: "5.8.2",
+			configuration: map[string]any{"account_id": "acct_emulator", "client_secret": maskedSecret, "start_date": "2024-01-01T00:00:00Z"},
+			catalog: []discoveredStream{
+				{name: "customers", supportedSyncModes: bothModes,
+					fields:             []field{str("id"), str("email"), num("created"), obj("metadata", str("plan"))},
+					defaultCursorField: []string{"created"}, sourceDefinedPK: [][]string{{"id"}}},
+				{name: "invoices", supportedSyncModes: bothModes,
+					fields:              []field{str("id"), str("customer"), num("amount_due"), num("updated")},
+					sourceDefinedCursor: true, defaultCursorField: []string{"updated"}, sourceDefinedPK: [][]string{{"id"}}},
+				{name: "charges", supportedSyncModes: bothModes,
+					fields:             []field{str("id"), num("amount"), num("created"), obj("outcome", str("type"))},
+					defaultCursorField: []string{"created"}},
+				{name: "balance_transactions", supportedSyncModes: fullRefreshOnly,
+					fields: []field{str("id"), num("amount"), num("available_on")}},
+			},
+		},
+	},
+	{
+		{
+			name: "MySQL Inventory", sourceType: "mysql", displayName: "MySQL", tag: "3.11.1", cdc: true,
+			configuration: map[string]any{"host": "mysql.internal", "port": 3306, "database": "inventory", "username": "airbyte",
+				"password": maskedSecret, "replication_method": map[string]any{"method": "CDC"}},
+			catalog: []discoveredStream{
+				{name: "items", namespace: "inventory", supportedSyncModes: bothModes,
+					fields:             []field{str("sku"), str("name"), num("qty"), str("updated_at")},
+					defaultCursorField: []string{"updated_at"}, sourceDefinedPK: [][]string{{"sku"}}},
+				{name: "items", namespace: "staging", supportedSyncModes: fullRefreshOnly,
+					fields: []field{str("sku"), str("name"), num("qty")}},
+				{name: "warehouses", namespace: "inventory", supportedSyncModes: bothModes,
+					fields:          []field{num("id"), obj("location", str("city"), str("country"))},
+					sourceDefinedPK: [][]string{{"id"}}},
+				{name: "movements", namespace: "inventory", supportedSyncModes: bothModes,
+					fields:              []field{num("id"), str("sku"), str("moved_at")},
+					sourceDefinedCursor: true, defaultCursorField: []string{"moved_at"}},
+			},
+		},
+		{
+			name: "GitHub Issues", sourceType: "github", displayName: "GitHub", tag: "1.8.0",
+			configuration: map[string]any{"repositories": []any{"acme/app"}, "credentials": map[string]any{"personal_access_token": maskedSecret}},
+			catalog: []discoveredStream{
+				{name: "issues", supportedSyncModes: bothModes,
+					fields:             []field{num("id"), num("number"), str("title"), str("updated_at"), obj("user", str("login"))},
+					defaultCursorField: []string{"updated_at"}, sourceDefinedPK: [][]string{{"id"}}},
+				{name: "pull_requests", supportedSyncModes: bothModes,
+					fields:              []field{num("id"), str("title"), str("merged_at"), str("updated_at")},
+					sourceDefinedCursor: true, defaultCursorField: []string{"updated_at"}, sourceDefinedPK: [][]string{{"id"}}},
+				{name: "commits", supportedSyncModes: bothModes,
+					fields:             []field{str("sha"), str("message"), obj("author", str("name"), str("email")), str("committed_at")},
+					defaultCursorField: []string{"committed_at"}, sourceDefinedPK: [][]string{{"sha"}}},
+				{name: "labels", supportedSyncModes: fullRefreshOnly,
+					fields: []field{num("id"), str("name")}},
+			},
+		},
+	},
+}
+
+// seededDestinations: the first supports every destination sync mode, the
+// second only overwrite, append and append_dedup (no update, soft_delete or
+// overwrite_dedup).
+var seededDestinations = []destinationTemplate{
+	{name: "Snowflake Warehouse", destinationType: "snowflake", displayName: "Snowflake", tag: "3.11.0",
+		configuration: map[string]any{"host": "acme.snowflakecomputing.com", "warehouse": "AIRBYTE", "database": "RAW",
+			"credentials": map[string]any{"password": maskedSecret}},
+		syncModes: []string{destOverwrite, destAppend, destAppendDedup, destOverwriteDedup, destUpdate, destSoftDelete}},
+	{name: "S3 Data Lake", destinationType: "s3", displayName: "S3", tag: "1.5.0",
+		configuration: map[string]any{"s3_bucket_name": "acme-lake", "s3_bucket_region": "us-east-1", "secret_access_key": maskedSecret},
+		syncModes:     []string{destOverwrite, destAppend, destAppendDedup}},
+}
+
+// seed fills the store with workspaces, sources, destinations and the
+// requested number of connections. Callers hold no lock; New calls it before
+// the emulator is shared.
+func (e *Emulator) seed(n int) {
+	now := e.now().Unix()
+	e.clientID = e.ids.next()
+	e.clientSecret = e.ids.secret()
+	defs := map[string]string{}
+	defID := func(kind string) string {
+		if id, ok := defs[kind]; ok {
+			return id
+		}
+		defs[kind] = e.ids.next()
+		return defs[kind]
+	}
+	for wi, templates := range seededSources {
+		ws := &workspace{id: e.ids.next(), name: fmt.Sprintf("Emulator Workspace %d", wi+1)}
+		e.workspaces = append(e.workspaces, ws)
+		for _, t := range templates {
+			s := &source{id: e.ids.next(), name: t.name, workspaceID: ws.id, sourceType: t.sourceType,
+				displayName: t.displayName, definitionID: defID("source/" + t.sourceType), dockerImageTag: t.tag,
+				configuration: t.configuration, catalog: t.catalog, cdc: t.cdc, createdAt: now}
+			e.sources = append(e.sources, s)
+		}
+		for _, t := range seededDestinations {
+			d := &destination{id: e.ids.next(), name: t.name, workspaceID: ws.id, destinationType: t.destinationType,
+				displayName: t.displayName, definitionID: defID("destination/" + t.destinationType), dockerImageTag: t.tag,
+				configuration: t.configuration, syncModes: t.syncModes, createdAt: now}
+			e.destinations = append(e.destinations, d)
+		}
+	}
+	ws := e.workspaces[0].id
+	var srcs []*source
+	var dsts []*destination
+	for _, s := range e.sources {
+		if s.workspaceID == ws {
+			srcs = append(srcs, s)
+		}
+	}
+	for _, d := range e.destinations {
+		if d.workspaceID == ws {
+			dsts = append(dsts, d)
+		}
+	}
+	for i := range n {
+		s := srcs[i%len(srcs)]
+		d := dsts[(i/len(srcs))%len(dsts)]
+		c := &connection{
+			id: e.ids.next(), name: fmt.Sprintf("seeded-connection-%04d", i+1),
+			sourceID: s.id, destinationID: d.id, status: "active", scheduleType: "manual",
+			nonBreaking: "ignore", namespaceDefinition: "destination", createdAt: now, tags: []tag{},
+		}
+		for _, st := range s.catalog {
+			c.streams = append(c.streams, defaultConfiguredStream(st))
+		}
+		e.addConnection(c)
+	}
+}
