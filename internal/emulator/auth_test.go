@@ -88,7 +88,7 @@ func TestTokenExpiryAndAuthModes(t *testing.T) {
 func TestNoAuth(t *testing.T) {
 	e := newEnv(t, Options{NoAuth: true})
 	e.expect(e.callAuth("GET", "/workspaces", nil, ""), 200)
-	e.expect(e.callAuth("GET", e.srv.URL+"/health", nil, ""), 200)
+	e.expect(e.callAuth("GET", e.srv.URL+"/api/public/v1/health", nil, ""), 200)
 }
 
 func srvAdmin(e *env, path string) string { return e.srv.URL + adminPrefix + path }

@@ -208,7 +208,7 @@ func TestStats(t *testing.T) {
 	e.expect(e.config("/state/get", map[string]any{"connectionId": id}), 200)
 	e.expect(e.call("GET", srvAdmin(e, "/snapshot"), nil), 200)
 	e.expect(e.call("GET", e.srv.URL+"/nothing-here", nil), 404)
-	e.expect(e.call("GET", e.srv.URL+"/health", nil), 200)
+	e.expect(e.call("GET", e.srv.URL+"/api/public/v1/health", nil), 200)
 	e.emu.SetFaults(Faults{FailRate: 1})
 	e.expect(e.call("GET", "/workspaces", nil), 503)
 

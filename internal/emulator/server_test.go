@@ -7,18 +7,42 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/conformance"
 )
+
+// servedOperations are the API operations the emulator implements, by the
+// operationId of the OpenAPI documents; the conformance run fails when the
+// tests leave one of them unexercised.
+var servedOperations = []string{
+	"getHealthCheck", "createAccessToken",
+	"createConnection", "getConnection", "patchConnection", "deleteConnection", "listConnections",
+	"createJob", "getJob", "listJobs", "cancelJob",
+	"getSource", "listSources", "deleteSource",
+	"getDestination", "listDestinations", "deleteDestination",
+	"getWorkspace", "listWorkspaces", "getStreamProperties",
+	"getState", "webBackendGetConnection",
+}
+
+// TestMain validates every response the emulator returns against the Airbyte
+// OpenAPI documents when AIRBYTE_OPENAPI_SPEC and AIRBYTE_CONFIG_API_SPEC name
+// them. Tests send invalid requests on purpose, so a request counts as a
+// violation only when the emulator accepted it.
+func TestMain(m *testing.M) {
+	os.Exit(conformance.Run(m, conformance.HandlerOptions{CheckRequestsIf2xx: true, CheckResponses: true}, servedOperations...))
+}
 
 // newTestServer is the one place tests create emulator servers, so a
 // conformance wrapper can be added here later.
 func newTestServer(t *testing.T, opts Options) (*Emulator, *httptest.Server) {
 	t.Helper()
 	emu := New(opts)
-	srv := httptest.NewServer(emu)
+	srv := httptest.NewServer(conformance.Wrap(emu))
 	t.Cleanup(srv.Close)
 	return emu, srv
 }
