@@ -1,7 +1,8 @@
 // Command airbyte-emulator serves the in-memory Airbyte API emulator on a
 // loopback address. Once listening it prints one JSON line describing
 // itself (URLs, client credentials, seeded ids) on stdout, then serves
-// until SIGINT or SIGTERM.
+// until SIGINT or SIGTERM. With -env-file it first writes the same
+// settings as shell variable assignments, for scripts to source.
 package main
 
 import (
@@ -15,6 +16,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -47,6 +50,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&opts.SeedConnections, "seed-connections", 0, "connections to pre-create in the first workspace")
 	fs.IntVar(&opts.UnknownIDStatus, "unknown-id-status", emulator.DefaultUnknownIDStatus, "status for unknown ids: 403 or 404")
 	fs.BoolVar(&opts.NoAuth, "no-auth", false, "accept requests without credentials")
+	envFile := fs.String("env-file", "", "once listening, write the AIRBYTE_* settings and seeded ids as shell variable assignments to `path`")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,10 +67,17 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	emu := emulator.New(opts)
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
-	line, err := json.Marshal(emu.Info("http://" + ln.Addr().String()))
+	info := emu.Info("http://" + ln.Addr().String())
+	line, err := json.Marshal(info)
 	if err != nil {
 		ln.Close()
 		return err
+	}
+	if *envFile != "" {
+		if err := writeEnvFile(*envFile, info); err != nil {
+			ln.Close()
+			return err
+		}
 	}
 	if _, err := fmt.Fprintf(stdout, "%s\n", line); err != nil {
 		ln.Close()
@@ -89,6 +100,62 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// writeEnvFile writes info as shell variable assignments that the provider (AIRBYTE_*) and
+// scripts (AIRBYTE_EMULATOR_*: the first source of the first workspace, its streams and the
+// first destination) can use. The file is written under another name and renamed into place,
+// so a reader waiting for it never sees it half written.
+func writeEnvFile(name string, info emulator.Info) error {
+	var workspaceID, sourceID, streams, destinationID string
+	if len(info.Workspaces) > 0 {
+		ws := info.Workspaces[0]
+		workspaceID = ws.WorkspaceID
+		if len(ws.Sources) > 0 {
+			sourceID = ws.Sources[0].SourceID
+			streams = strings.Join(ws.Sources[0].Streams, " ")
+		}
+		if len(ws.Destinations) > 0 {
+			destinationID = ws.Destinations[0].DestinationID
+		}
+	}
+	var b strings.Builder
+	for _, kv := range [][2]string{
+		{"AIRBYTE_SERVER_URL", info.ServerURL},
+		{"AIRBYTE_CONFIG_API_URL", info.ConfigAPIURL},
+		{"AIRBYTE_CLIENT_ID", info.ClientID},
+		{"AIRBYTE_CLIENT_SECRET", info.ClientSecret},
+		{"AIRBYTE_WORKSPACE_ID", workspaceID},
+		{"AIRBYTE_EMULATOR_SOURCE_ID", sourceID},
+		{"AIRBYTE_EMULATOR_SOURCE_STREAMS", streams},
+		{"AIRBYTE_EMULATOR_DESTINATION_ID", destinationID},
+	} {
+		fmt.Fprintf(&b, "%s=%s\n", kv[0], shellQuote(kv[1]))
+	}
+
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
+	if err != nil {
+		return fmt.Errorf("-env-file: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	// CreateTemp makes the file readable by its owner only, which suits a client secret.
+	if _, err := tmp.WriteString(b.String()); err != nil {
+		tmp.Close()
+		return fmt.Errorf("-env-file: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("-env-file: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		return fmt.Errorf("-env-file: %w", err)
+	}
+	return nil
+}
+
+// shellQuote quotes s for a POSIX shell: inside single quotes nothing is special but the
+// single quote itself, written as: end the quoting, an escaped quote, quote again.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // checkLoopback refuses to listen anywhere but on a loopback address: the

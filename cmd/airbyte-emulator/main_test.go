@@ -2,11 +2,15 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -84,5 +88,129 @@ func TestRunRejectsNonLoopback(t *testing.T) {
 		if err := run(context.Background(), []string{"-addr", addr}, io.Discard); err == nil {
 			t.Errorf("run accepted -addr %s", addr)
 		}
+	}
+}
+
+// sourceEnv sources the env file in sh and returns the variables it sets, as the demo script does.
+func sourceEnv(t *testing.T, name string, vars ...string) map[string]string {
+	t.Helper()
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh to source the env file with")
+	}
+	// The names are fixed identifiers from the tests, safe to paste into the script.
+	script := `set -e; . "$1"`
+	for _, v := range vars {
+		script += `; printf '%s\0' "$` + v + `"`
+	}
+	out, err := exec.Command(sh, "-c", script, "sh", name).Output()
+	if err != nil {
+		t.Fatalf("sourcing %s: %v", name, err)
+	}
+	values := bytes.Split(bytes.TrimSuffix(out, []byte{0}), []byte{0})
+	if len(values) != len(vars) {
+		t.Fatalf("sourcing %s gave %d values for %d variables: %q", name, len(values), len(vars), out)
+	}
+	got := map[string]string{}
+	for i, v := range vars {
+		got[v] = string(values[i])
+	}
+	return got
+}
+
+func TestRunWritesEnvFileBeforeInfoLine(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	envFile := filepath.Join(t.TempDir(), "emulator.env")
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-seed", "5", "-env-file", envFile}, pw)
+		pw.Close()
+	}()
+
+	sc := bufio.NewScanner(pr)
+	if !sc.Scan() {
+		t.Fatalf("no output line: %v", sc.Err())
+	}
+	// The file is complete by the time the line is printed.
+	raw, err := os.ReadFile(envFile)
+	if err != nil {
+		t.Fatalf("env file missing when the info line was printed: %v", err)
+	}
+	var info emulator.Info
+	if err := json.Unmarshal(sc.Bytes(), &info); err != nil {
+		t.Fatalf("first line is not Info JSON: %v: %s", err, sc.Text())
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+
+	if fi, err := os.Stat(envFile); err != nil || fi.Mode().Perm()&0o077 != 0 {
+		t.Errorf("env file holds the client secret but is readable by others: %v %v", fi.Mode(), err)
+	}
+	if matches, _ := filepath.Glob(filepath.Join(filepath.Dir(envFile), ".*")); len(matches) != 0 {
+		t.Errorf("temporary files left behind: %v", matches)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		if name, value, ok := strings.Cut(line, "="); !ok || !strings.HasPrefix(name, "AIRBYTE_") || !strings.HasPrefix(value, "'") {
+			t.Errorf("env file line %q is not NAME='value'", line)
+		}
+	}
+
+	ws := info.Workspaces[0]
+	want := map[string]string{
+		"AIRBYTE_SERVER_URL":              info.ServerURL,
+		"AIRBYTE_CONFIG_API_URL":          info.ConfigAPIURL,
+		"AIRBYTE_CLIENT_ID":               info.ClientID,
+		"AIRBYTE_CLIENT_SECRET":           info.ClientSecret,
+		"AIRBYTE_WORKSPACE_ID":            ws.WorkspaceID,
+		"AIRBYTE_EMULATOR_SOURCE_ID":      ws.Sources[0].SourceID,
+		"AIRBYTE_EMULATOR_SOURCE_STREAMS": strings.Join(ws.Sources[0].Streams, " "),
+		"AIRBYTE_EMULATOR_DESTINATION_ID": ws.Destinations[0].DestinationID,
+	}
+	var names []string
+	for name := range want {
+		names = append(names, name)
+	}
+	got := sourceEnv(t, envFile, names...)
+	for name, w := range want {
+		if got[name] != w || w == "" {
+			t.Errorf("%s = %q, want %q", name, got[name], w)
+		}
+	}
+	if got["AIRBYTE_EMULATOR_SOURCE_STREAMS"] != "users orders events audit_log" {
+		t.Errorf("streams of the first source = %q", got["AIRBYTE_EMULATOR_SOURCE_STREAMS"])
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("run did not stop after cancel")
+	}
+}
+
+func TestShellQuoteSurvivesTheShell(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "quoted.env")
+	tricky := `it's $HOME "quoted" \ back` + "`tick`"
+	if err := os.WriteFile(name, []byte("AIRBYTE_X="+shellQuote(tricky)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := sourceEnv(t, name, "AIRBYTE_X")["AIRBYTE_X"]; got != tricky {
+		t.Fatalf("sourced %q, want %q", got, tricky)
+	}
+}
+
+func TestRunFailsWhenEnvFileCannotBeWritten(t *testing.T) {
+	var out bytes.Buffer
+	envFile := filepath.Join(t.TempDir(), "missing-dir", "emulator.env")
+	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-env-file", envFile}, &out)
+	if err == nil || !strings.Contains(err.Error(), "-env-file") {
+		t.Fatalf("run = %v, want an -env-file error", err)
+	}
+	if out.Len() != 0 {
+		t.Errorf("the info line was printed although the env file was not written: %s", out.String())
 	}
 }

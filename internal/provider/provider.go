@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -73,6 +74,12 @@ type airbyteProviderModel struct {
 type providerData struct {
 	client      *client.Client
 	workspaceID string
+	// webRoot is the root of the Airbyte web UI, or "" when it cannot be
+	// derived from server_url; links to the UI are then left null.
+	webRoot string
+	// actorWorkspaces caches the workspace of each source and destination
+	// id looked up for verification: a source never changes workspace.
+	actorWorkspaces sync.Map
 }
 
 // New returns a constructor of the provider for the given version.
@@ -230,12 +237,17 @@ func (p *airbyteProvider) Configure(ctx context.Context, req provider.ConfigureR
 	tflog.Debug(ctx, "configured Airbyte client", map[string]any{"auth": s.authMode(), "workspace_id": s.workspaceID})
 
 	data := &providerData{client: c, workspaceID: s.workspaceID}
+	if root, err := c.WebRoot(); err == nil {
+		data.webRoot = root
+	} else {
+		tflog.Debug(ctx, "no Airbyte web UI root; connection_url and job_history_url stay null", map[string]any{"reason": err.Error()})
+	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }
 
 func (p *airbyteProvider) Resources(_ context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{NewConnectionResource}
 }
 
 func (p *airbyteProvider) DataSources(_ context.Context) []func() datasource.DataSource {

@@ -1,0 +1,216 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// streamsFromState plans configurations.streams. Streams are matched to the
+// connection's current streams by name and namespace, whatever their order,
+// and every attribute the configuration leaves out keeps the stream's
+// current value (a new stream's are left for Airbyte to choose). So a
+// configuration that names streams and sync modes, and nothing else, plans
+// no change against the cursors, keys and namespaces Airbyte filled in.
+type streamsFromState struct{}
+
+var _ planmodifier.Set = streamsFromState{}
+
+func (streamsFromState) Description(context.Context) string {
+	return "Streams keep the values Airbyte holds for every attribute the configuration leaves out."
+}
+
+func (m streamsFromState) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (streamsFromState) PlanModifySet(ctx context.Context, req planmodifier.SetRequest, resp *planmodifier.SetResponse) {
+	if req.ConfigValue.IsUnknown() {
+		return
+	}
+	if req.ConfigValue.IsNull() {
+		if known(req.StateValue) {
+			resp.PlanValue = req.StateValue
+		}
+		return
+	}
+	prior := map[string]types.Object{}
+	byName := map[string][]types.Object{}
+	if known(req.StateValue) {
+		for _, e := range req.StateValue.Elements() {
+			obj := e.(types.Object)
+			name := stringAttr(obj, "name")
+			prior[streamKey(name, stringAttr(obj, "namespace"))] = obj
+			byName[name] = append(byName[name], obj)
+		}
+	}
+	elems := make([]attr.Value, 0, len(req.ConfigValue.Elements()))
+	for _, e := range req.ConfigValue.Elements() {
+		cfg := e.(types.Object)
+		name := stringAttr(cfg, "name")
+		var match attr.Value
+		if ns, ok := cfg.Attributes()["namespace"].(types.String); ok && known(ns) {
+			if p, found := prior[streamKey(name, ns.ValueString())]; found {
+				match = p
+			}
+		} else if len(byName[name]) == 1 {
+			match = byName[name][0]
+		}
+		elems = append(elems, mergeWithPrior(cfg, match))
+	}
+	planned, diags := types.SetValue(req.ConfigValue.ElementType(ctx), elems)
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.PlanValue = planned
+	}
+}
+
+// mergeWithPrior returns the configured value with every null filled from
+// prior: object attributes one by one, list elements by position. Where
+// prior has nothing to offer (nil), a null becomes unknown, for Airbyte to
+// fill in. Every attribute below configurations.streams is optional and
+// computed, so an unknown is always a valid plan there.
+func mergeWithPrior(cfg, prior attr.Value) attr.Value {
+	if cfg.IsUnknown() {
+		return cfg
+	}
+	if cfg.IsNull() {
+		if prior != nil && !prior.IsUnknown() {
+			return prior
+		}
+		return unknownOf(cfg)
+	}
+	switch c := cfg.(type) {
+	case types.Object:
+		var priorAttrs map[string]attr.Value
+		if p, ok := prior.(types.Object); ok && known(p) {
+			priorAttrs = p.Attributes()
+		}
+		attrs := make(map[string]attr.Value, len(c.Attributes()))
+		for name, v := range c.Attributes() {
+			var pv attr.Value
+			if priorAttrs != nil {
+				pv = priorAttrs[name]
+			}
+			attrs[name] = mergeWithPrior(v, pv)
+		}
+		obj, diags := types.ObjectValue(c.AttributeTypes(context.Background()), attrs)
+		if diags.HasError() {
+			return cfg
+		}
+		return obj
+	case types.List:
+		var priorElems []attr.Value
+		if p, ok := prior.(types.List); ok && known(p) && len(p.Elements()) == len(c.Elements()) {
+			priorElems = p.Elements()
+		}
+		if _, nested := c.ElementType(context.Background()).(types.ObjectType); !nested {
+			return cfg // a list of strings or of lists: taken as configured
+		}
+		elems := make([]attr.Value, 0, len(c.Elements()))
+		for i, v := range c.Elements() {
+			var pv attr.Value
+			if priorElems != nil {
+				pv = priorElems[i]
+			}
+			elems = append(elems, mergeWithPrior(v, pv))
+		}
+		list, diags := types.ListValue(c.ElementType(context.Background()), elems)
+		if diags.HasError() {
+			return cfg
+		}
+		return list
+	}
+	return cfg
+}
+
+// unknownOf returns an unknown value of v's type.
+func unknownOf(v attr.Value) attr.Value {
+	switch t := v.(type) {
+	case types.String:
+		return types.StringUnknown()
+	case types.Bool:
+		return types.BoolUnknown()
+	case types.Int64:
+		return types.Int64Unknown()
+	case types.List:
+		return types.ListUnknown(t.ElementType(context.Background()))
+	case types.Set:
+		return types.SetUnknown(t.ElementType(context.Background()))
+	case types.Object:
+		return types.ObjectUnknown(t.AttributeTypes(context.Background()))
+	}
+	return v
+}
+
+func stringAttr(obj types.Object, name string) string {
+	if s, ok := obj.Attributes()[name].(types.String); ok {
+		return s.ValueString()
+	}
+	return ""
+}
+
+// cronExpressionFollowsType plans a cron_expression the configuration
+// leaves out as null unless the schedule is kept whole from state.
+type cronExpressionFollowsType struct{}
+
+var _ planmodifier.String = cronExpressionFollowsType{}
+
+func (cronExpressionFollowsType) Description(context.Context) string {
+	return "cron_expression is null unless schedule_type is cron."
+}
+
+func (m cronExpressionFollowsType) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (cronExpressionFollowsType) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if !req.ConfigValue.IsNull() || scheduleLeftOut(ctx, req.Config.GetAttribute) {
+		return
+	}
+	resp.PlanValue = types.StringNull()
+}
+
+// basicTimingFollowsType plans basic_timing: kept while the schedule stays
+// basic, null for any other schedule type.
+type basicTimingFollowsType struct{}
+
+var _ planmodifier.String = basicTimingFollowsType{}
+
+func (basicTimingFollowsType) Description(context.Context) string {
+	return "basic_timing is kept while the schedule stays basic and is null otherwise."
+}
+
+func (m basicTimingFollowsType) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (basicTimingFollowsType) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if scheduleLeftOut(ctx, req.Config.GetAttribute) {
+		return
+	}
+	var planned, prior types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("schedule").AtName("schedule_type"), &planned)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("schedule").AtName("schedule_type"), &prior)...)
+	}
+	switch {
+	case planned.IsUnknown():
+	case planned.ValueString() == "basic" && prior.ValueString() == "basic":
+		resp.PlanValue = req.StateValue
+	default:
+		resp.PlanValue = types.StringNull()
+	}
+}
+
+// scheduleLeftOut reports whether the configuration has no schedule, in
+// which case the whole schedule is kept from state.
+func scheduleLeftOut(ctx context.Context, get func(context.Context, path.Path, any) diag.Diagnostics) bool {
+	var schedule types.Object
+	if get(ctx, path.Root("schedule"), &schedule).HasError() {
+		return true
+	}
+	return schedule.IsNull() || schedule.IsUnknown()
+}

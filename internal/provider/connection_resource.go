@@ -1,0 +1,1116 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/client"
+)
+
+var (
+	_ resource.Resource                   = (*connectionResource)(nil)
+	_ resource.ResourceWithConfigure      = (*connectionResource)(nil)
+	_ resource.ResourceWithImportState    = (*connectionResource)(nil)
+	_ resource.ResourceWithIdentity       = (*connectionResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*connectionResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*connectionResource)(nil)
+)
+
+// Default timeouts of the connection resource's operations.
+const (
+	defaultConnectionCreateTimeout = 10 * time.Minute
+	defaultConnectionReadTimeout   = 5 * time.Minute
+	defaultConnectionUpdateTimeout = 10 * time.Minute
+	defaultConnectionDeleteTimeout = 10 * time.Minute
+)
+
+// Values the schema accepts, from the Airbyte public API's enums.
+var (
+	connectionStatusValues    = []string{"active", "inactive"}
+	scheduleTypeValues        = []string{"manual", "cron", "basic"}
+	namespaceDefinitionValues = []string{"source", "destination", "custom_format"}
+	nonBreakingValues         = []string{"ignore", "disable_connection", "propagate_columns", "propagate_fully"}
+	syncModeValues            = []string{
+		"full_refresh_overwrite", "full_refresh_overwrite_deduped", "full_refresh_append", "full_refresh_update",
+		"full_refresh_soft_delete", "incremental_append", "incremental_deduped_history", "incremental_update",
+		"incremental_soft_delete",
+	}
+	mapperTypeValues = []string{"hashing", "field-renaming", "row-filtering", "encryption", "field-filtering"}
+)
+
+// connectionResource manages an Airbyte connection.
+type connectionResource struct {
+	data *providerData
+}
+
+// connectionResourceModel is the resource's state and plan.
+type connectionResourceModel struct {
+	connectionAPIModel
+	DataResidency              types.String   `tfsdk:"data_residency"`
+	DeleteSourceOnDestroy      types.Bool     `tfsdk:"delete_source_on_destroy"`
+	DeleteDestinationOnDestroy types.Bool     `tfsdk:"delete_destination_on_destroy"`
+	Timeouts                   timeouts.Value `tfsdk:"timeouts"`
+}
+
+// connectionIdentityModel is the resource identity: the connection's id.
+type connectionIdentityModel struct {
+	ConnectionID types.String `tfsdk:"connection_id"`
+}
+
+// NewConnectionResource returns the airbyte_connection resource.
+func NewConnectionResource() resource.Resource { return &connectionResource{} }
+
+func (r *connectionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_connection"
+}
+
+func (r *connectionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected Provider Data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
+		return
+	}
+	r.data = data
+}
+
+func (r *connectionResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"connection_id": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "The id of the Airbyte connection.",
+			},
+		},
+	}
+}
+
+// keepState keeps the prior value of an attribute the configuration leaves
+// out, so the server's value stands instead of being planned as unknown.
+var keepState = stringplanmodifier.UseStateForUnknown()
+
+func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An Airbyte connection: the link between a source and a destination, with the streams it syncs " +
+			"and when it syncs them. Every argument of the official Airbyte provider's `airbyte_connection` is accepted with the " +
+			"same meaning, so an existing configuration moves over unchanged. An optional argument left out of the configuration " +
+			"keeps the value the connection has in Airbyte instead of being reset.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The id of the connection, the same as `connection_id`.",
+				PlanModifiers:       []planmodifier.String{keepState},
+			},
+			"connection_id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The id of the connection.",
+				PlanModifiers:       []planmodifier.String{keepState},
+			},
+			"name": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "The name of the connection. When left out on create, Airbyte names it after its source and destination.",
+				PlanModifiers:       []planmodifier.String{keepState},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"source_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The id of the source. Changing it replaces the connection.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{uuidValidator{}},
+			},
+			"destination_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The id of the destination. Changing it replaces the connection.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{uuidValidator{}},
+			},
+			"workspace_id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The id of the workspace the connection belongs to (its source's workspace).",
+				PlanModifiers:       []planmodifier.String{keepState},
+			},
+			"status": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "Whether the connection syncs on its schedule: `active` or `inactive`. New connections are `active`.",
+				PlanModifiers:       []planmodifier.String{keepState},
+				Validators:          []validator.String{stringvalidator.OneOf(connectionStatusValues...)},
+			},
+			"status_reason": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Why Airbyte set the connection's status, when it says.",
+			},
+			"schedule": schema.SingleNestedAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "When the connection syncs. New connections are `manual`.",
+				PlanModifiers:       []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
+				Attributes: map[string]schema.Attribute{
+					"schedule_type": schema.StringAttribute{
+						// Optional and computed, and required by ValidateConfig: a
+						// nested attribute that is not computed makes Terraform read
+						// a schedule left out of the configuration as removed.
+						Optional: true, Computed: true,
+						MarkdownDescription: "`manual` (only when triggered), `cron` (on `cron_expression`) or `basic`. Airbyte's API cannot " +
+							"create `basic` schedules; `basic` is accepted only for a connection that already has one, made in the Airbyte UI, to keep it.",
+						Validators: []validator.String{stringvalidator.OneOf(scheduleTypeValues...)},
+					},
+					"cron_expression": schema.StringAttribute{
+						CustomType: cronExpressionType{},
+						Optional:   true, Computed: true,
+						MarkdownDescription: "A Quartz cron expression, with a seconds field first, such as `0 0 12 * * ?` (every day at 12:00 UTC). " +
+							"Required when `schedule_type` is `cron`. Airbyte runs it in UTC and reads it back with ` UTC` appended; " +
+							"both spellings are treated as the same.",
+						Validators:    []validator.String{quartzCronValidator{}},
+						PlanModifiers: []planmodifier.String{cronExpressionFollowsType{}},
+					},
+					"basic_timing": schema.StringAttribute{
+						Computed:            true,
+						MarkdownDescription: "For a `basic` schedule made in the Airbyte UI, how often it runs, such as `Every 24 HOURS`.",
+						PlanModifiers:       []planmodifier.String{basicTimingFollowsType{}},
+					},
+				},
+			},
+			"configurations": schema.SingleNestedAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "The streams the connection syncs. When left out, the connection keeps the streams it has " +
+					"(on create, Airbyte selects every stream of the source).",
+				PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
+				Attributes: map[string]schema.Attribute{
+					"streams": schema.SetNestedAttribute{
+						Optional: true, Computed: true,
+						MarkdownDescription: "The selected streams, matched by `name` and `namespace` whatever their order. Streams not " +
+							"listed are not synced. Sending the list replaces the connection's streams.",
+						PlanModifiers: []planmodifier.Set{streamsFromState{}},
+						NestedObject: schema.NestedAttributeObject{
+							Attributes: streamSchemaAttributes(),
+						},
+					},
+				},
+			},
+			"prefix": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "A prefix added to the name of every table the connection writes in the destination, such as `raw_`.",
+				PlanModifiers:       []planmodifier.String{keepState},
+			},
+			"namespace_definition": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "Where the destination namespace (schema) comes from: `source`, `destination` or `custom_format`. New connections use `destination`.",
+				PlanModifiers:       []planmodifier.String{keepState},
+				Validators:          []validator.String{stringvalidator.OneOf(namespaceDefinitionValues...)},
+			},
+			"namespace_format": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "The destination namespace when `namespace_definition` is `custom_format`; `${SOURCE_NAMESPACE}` stands for the source's namespace.",
+				PlanModifiers:       []planmodifier.String{keepState},
+			},
+			"non_breaking_schema_updates_behavior": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "What Airbyte does when the source's schema changes in a non-breaking way: `ignore`, `disable_connection`, " +
+					"`propagate_columns` or `propagate_fully`. New connections use `ignore`.",
+				PlanModifiers: []planmodifier.String{keepState},
+				Validators:    []validator.String{stringvalidator.OneOf(nonBreakingValues...)},
+			},
+			"tags": schema.ListNestedAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "Tags of the connection. An empty list removes every tag.",
+				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						// Optional and computed, and required by ValidateConfig; see schedule_type.
+						"tag_id":       schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The id of the tag. Required.", Validators: []validator.String{uuidValidator{}}},
+						"workspace_id": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The workspace of the tag. Required.", Validators: []validator.String{uuidValidator{}}},
+						"name":         schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The name of the tag. Required."},
+						"color":        schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The color of the tag, such as `FF5733`. Required."},
+					},
+				},
+			},
+			"data_residency": schema.StringAttribute{
+				Optional:            true,
+				DeprecationMessage:  "Airbyte no longer lets connections choose their data residency; the value is accepted and ignored.",
+				MarkdownDescription: "Deprecated and ignored: Airbyte no longer lets connections choose their data residency. Accepted so that existing configurations keep working.",
+			},
+			"created_at": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "When the connection was created, in seconds since the Unix epoch.",
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"connection_url": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The connection's page in the Airbyte web UI.",
+				PlanModifiers:       []planmodifier.String{keepState},
+			},
+			"job_history_url": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The connection's job history (timeline) in the Airbyte web UI.",
+				PlanModifiers:       []planmodifier.String{keepState},
+			},
+			"stream_names": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "The names of the selected streams, sorted.",
+			},
+			"delete_source_on_destroy": schema.BoolAttribute{
+				Optional: true, Computed: true,
+				Default:             booldefault.StaticBool(false),
+				MarkdownDescription: "Also delete the connection's source when the connection is destroyed. Defaults to `false`.",
+			},
+			"delete_destination_on_destroy": schema.BoolAttribute{
+				Optional: true, Computed: true,
+				Default:             booldefault.StaticBool(false),
+				MarkdownDescription: "Also delete the connection's destination when the connection is destroyed. Defaults to `false`.",
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+// streamSchemaAttributes is the schema of one element of configurations.streams.
+func streamSchemaAttributes() map[string]schema.Attribute {
+	str := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: desc}
+	}
+	return map[string]schema.Attribute{
+		"name": schema.StringAttribute{
+			Optional: true, Computed: true, // required by ValidateConfig; see schedule_type
+			MarkdownDescription: "The name of the stream, as the source names it. Required.",
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		},
+		"namespace": str("The namespace of the stream in the source (such as a database schema). Needed only when the source has two streams of the same name."),
+		"sync_mode": schema.StringAttribute{
+			Optional: true, Computed: true,
+			MarkdownDescription: "How the stream is read and written: one of `" + strings.Join(syncModeValues, "`, `") + "`. " +
+				"New streams use `full_refresh_overwrite`.",
+			Validators: []validator.String{stringvalidator.OneOf(syncModeValues...)},
+		},
+		"cursor_field": schema.ListAttribute{
+			Optional: true, Computed: true, ElementType: types.StringType,
+			MarkdownDescription: "The path of the field that marks new records, for incremental sync modes. Leave it out when the source defines the cursor.",
+		},
+		"primary_key": schema.ListAttribute{
+			Optional: true, Computed: true, ElementType: types.ListType{ElemType: types.StringType},
+			MarkdownDescription: "The fields that identify a record, as a list of field paths, for deduplicating sync modes. Leave it out when the source defines the key.",
+		},
+		"selected_fields": schema.SetNestedAttribute{
+			Optional: true, Computed: true,
+			MarkdownDescription: "The fields to sync; all fields when left out.",
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"field_path": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType, MarkdownDescription: "The path of the field."},
+			}},
+		},
+		"include_files":           schema.BoolAttribute{Optional: true, Computed: true, MarkdownDescription: "Whether to copy the files a file-based stream refers to."},
+		"destination_object_name": str("The name of the object the stream is written to, for destinations that take one."),
+		"mappers": schema.ListNestedAttribute{
+			Optional: true, Computed: true,
+			MarkdownDescription: "Transformations applied to the stream's records, in order.",
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"id": str("The id of the mapper."),
+				"type": schema.StringAttribute{
+					Optional: true, Computed: true,
+					MarkdownDescription: "The kind of mapper: one of `" + strings.Join(mapperTypeValues, "`, `") + "`.",
+					Validators:          []validator.String{stringvalidator.OneOf(mapperTypeValues...)},
+				},
+				"mapper_configuration": schema.SingleNestedAttribute{
+					Optional: true, Computed: true,
+					MarkdownDescription: "The mapper's settings: set the one block that matches `type`.",
+					Attributes: map[string]schema.Attribute{
+						"hashing": mapperBlock("Hash a field.", map[string]string{
+							"target_field": "The field to hash.", "method": "The hash: MD2, MD5, SHA-1, SHA-224, SHA-256, SHA-384 or SHA-512.",
+							"field_name_suffix": "The suffix of the field that receives the hash."}, nil),
+						"field_renaming": mapperBlock("Rename a field.", map[string]string{
+							"original_field_name": "The field's name.", "new_field_name": "Its new name."}, nil),
+						"field_filtering": mapperBlock("Leave a field out.", map[string]string{"target_field": "The field to leave out."}, nil),
+						"row_filtering": mapperBlock("Keep only the rows that match.", map[string]string{
+							"conditions": "The filter, as JSON (use `jsonencode`), such as `{\"type\":\"EQUAL\",\"fieldName\":\"status\",\"comparisonValue\":\"active\"}`."}, nil),
+						"encryption": schema.SingleNestedAttribute{
+							Optional: true, Computed: true,
+							MarkdownDescription: "Encrypt a field, with AES or RSA.",
+							Attributes: map[string]schema.Attribute{
+								"aes": mapperBlock("AES encryption.", map[string]string{
+									"algorithm": "`AES`.", "field_name_suffix": "The suffix of the field that receives the ciphertext.",
+									"key": "The AES key.", "mode": "CBC, CFB, OFB, CTR, GCM or ECB.", "padding": "NoPadding or PKCS5Padding.",
+									"target_field": "The field to encrypt."}, map[string]bool{"key": true}),
+								"rsa": mapperBlock("RSA encryption.", map[string]string{
+									"algorithm": "`RSA`.", "field_name_suffix": "The suffix of the field that receives the ciphertext.",
+									"public_key": "The RSA public key.", "target_field": "The field to encrypt."}, nil),
+							},
+						},
+					},
+				},
+			}},
+		},
+	}
+}
+
+// mapperBlock is one optional block of string settings of a mapper.
+func mapperBlock(desc string, fields map[string]string, sensitive map[string]bool) schema.SingleNestedAttribute {
+	attrs := map[string]schema.Attribute{}
+	for name, d := range fields {
+		attrs[name] = schema.StringAttribute{Optional: true, Computed: true, Sensitive: sensitive[name], MarkdownDescription: d}
+	}
+	return schema.SingleNestedAttribute{Optional: true, Computed: true, MarkdownDescription: desc, Attributes: attrs}
+}
+
+func (r *connectionResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg connectionResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !cfg.DataResidency.IsNull() {
+		resp.Diagnostics.AddAttributeWarning(path.Root("data_residency"), "Data Residency Is Ignored",
+			"Airbyte no longer lets connections choose their data residency, so data_residency has no effect. Remove it from the configuration.")
+	}
+	resp.Diagnostics.Append(validateSchedule(ctx, cfg.Schedule)...)
+	resp.Diagnostics.Append(validateStreams(ctx, cfg.Configurations)...)
+	resp.Diagnostics.Append(validateTags(ctx, cfg.Tags)...)
+}
+
+// requireAttribute reports a missing nested attribute that the schema marks
+// optional only so that Terraform keeps a whole object left out of the
+// configuration (see schedule_type).
+func requireAttribute(v attr.Value, at path.Path, what string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if v.IsNull() {
+		diags.AddAttributeError(at, "Missing Required Argument", fmt.Sprintf("%s is required here. %s", at, what))
+	}
+	return diags
+}
+
+// validateTags checks that every tag has all four attributes, as the API requires.
+func validateTags(ctx context.Context, v types.List) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if !known(v) {
+		return diags
+	}
+	var tags []tagModel
+	diags.Append(v.ElementsAs(ctx, &tags, false)...)
+	for i, t := range tags {
+		at := path.Root("tags").AtListIndex(i)
+		const what = "Airbyte needs tag_id, workspace_id, name and color for every tag."
+		diags.Append(requireAttribute(t.TagID, at.AtName("tag_id"), what)...)
+		diags.Append(requireAttribute(t.WorkspaceID, at.AtName("workspace_id"), what)...)
+		diags.Append(requireAttribute(t.Name, at.AtName("name"), what)...)
+		diags.Append(requireAttribute(t.Color, at.AtName("color"), what)...)
+	}
+	return diags
+}
+
+// validateSchedule checks that cron_expression is set exactly when schedule_type is cron.
+func validateSchedule(ctx context.Context, v types.Object) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if v.IsNull() || v.IsUnknown() {
+		return diags
+	}
+	var s scheduleModel
+	diags.Append(v.As(ctx, &s, objectAsOptions)...)
+	diags.Append(requireAttribute(s.ScheduleType, path.Root("schedule").AtName("schedule_type"),
+		"Set it to \"cron\" (with cron_expression) or \"manual\".")...)
+	if s.ScheduleType.IsUnknown() || s.CronExpression.IsUnknown() {
+		return diags
+	}
+	cronPath := path.Root("schedule").AtName("cron_expression")
+	switch s.ScheduleType.ValueString() {
+	case "cron":
+		if s.CronExpression.IsNull() {
+			diags.AddAttributeError(cronPath, "Missing Cron Expression",
+				"schedule_type is \"cron\", so cron_expression is required: a Quartz cron expression with a seconds field, "+
+					"such as \"0 0 12 * * ?\" for every day at 12:00 UTC.")
+		}
+	case "manual", "basic":
+		if !s.CronExpression.IsNull() {
+			diags.AddAttributeError(cronPath, "Unexpected Cron Expression",
+				fmt.Sprintf("cron_expression is only used when schedule_type is \"cron\", but schedule_type is %q. "+
+					"Set schedule_type = \"cron\" to sync on this expression, or remove cron_expression.", s.ScheduleType.ValueString()))
+		}
+	}
+	return diags
+}
+
+// validateStreams refuses two streams with the same name and namespace.
+func validateStreams(ctx context.Context, v types.Object) diag.Diagnostics {
+	var diags diag.Diagnostics
+	streams, d := configuredStreams(ctx, v)
+	diags.Append(d...)
+	seen := map[string]bool{}
+	for _, s := range streams {
+		if s.Name.IsNull() {
+			diags.AddAttributeError(path.Root("configurations").AtName("streams"), "Missing Stream Name",
+				"Every element of configurations.streams needs a name: the stream's name as the source reports it.")
+			continue
+		}
+		if s.Name.IsUnknown() || s.Namespace.IsUnknown() {
+			continue
+		}
+		key := streamKey(s.Name.ValueString(), s.Namespace.ValueString())
+		if seen[key] {
+			ns := "no namespace"
+			if !s.Namespace.IsNull() {
+				ns = fmt.Sprintf("namespace %q", s.Namespace.ValueString())
+			}
+			diags.AddAttributeError(path.Root("configurations").AtName("streams"), "Duplicate Stream",
+				fmt.Sprintf("The stream %q (%s) is listed more than once, with different settings. "+
+					"List each stream once; to sync a stream of the same name from another namespace, set namespace on each.",
+					s.Name.ValueString(), ns))
+		}
+		seen[key] = true
+	}
+	return diags
+}
+
+// configuredStreams returns the elements of configurations.streams, or none
+// when either level is null or unknown.
+func configuredStreams(ctx context.Context, v types.Object) ([]streamModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if v.IsNull() || v.IsUnknown() {
+		return nil, diags
+	}
+	var c configurationsModel
+	diags.Append(v.As(ctx, &c, objectAsOptions)...)
+	if c.Streams.IsNull() || c.Streams.IsUnknown() {
+		return nil, diags
+	}
+	var streams []streamModel
+	diags.Append(c.Streams.ElementsAs(ctx, &streams, false)...)
+	return streams, diags
+}
+
+func streamKey(name, namespace string) string { return name + "\x00" + namespace }
+
+func (r *connectionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan, state connectionResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	// Airbyte's API cannot create a basic schedule, only keep one.
+	if !plan.Schedule.IsNull() && !plan.Schedule.IsUnknown() {
+		var s scheduleModel
+		resp.Diagnostics.Append(plan.Schedule.As(ctx, &s, objectAsOptions)...)
+		if s.ScheduleType.ValueString() == "basic" && scheduleTypeOf(ctx, state.Schedule) != "basic" {
+			resp.Diagnostics.AddAttributeError(path.Root("schedule").AtName("schedule_type"), "Basic Schedules Cannot Be Set",
+				"Airbyte's API cannot create a \"basic\" schedule; it can only keep one made in the Airbyte UI. "+
+					"Use schedule_type = \"cron\" with a Quartz cron_expression (\"0 0 */24 * * ?\" runs every 24 hours), or \"manual\".")
+		}
+	}
+
+	// status_reason keeps its value unless the status changes.
+	if !state.StatusReason.IsNull() || !state.Status.IsNull() {
+		reason := state.StatusReason
+		if !plan.Status.Equal(state.Status) {
+			reason = types.StringUnknown()
+		}
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status_reason"), reason)...)
+	}
+
+	// stream_names follows the planned streams.
+	names := types.ListUnknown(types.StringType)
+	if streams, ok := knownStreams(ctx, plan.Configurations); ok {
+		list := make([]string, 0, len(streams))
+		for _, s := range streams {
+			list = append(list, s.Name.ValueString())
+		}
+		sort.Strings(list)
+		var d diag.Diagnostics
+		names, d = types.ListValueFrom(ctx, types.StringType, list)
+		resp.Diagnostics.Append(d...)
+	}
+	if !names.Equal(plan.StreamNames) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("stream_names"), names)...)
+	}
+}
+
+// knownStreams returns the planned streams when all their names are known.
+func knownStreams(ctx context.Context, v types.Object) ([]streamModel, bool) {
+	if v.IsNull() || v.IsUnknown() {
+		return nil, false
+	}
+	var c configurationsModel
+	if v.As(ctx, &c, objectAsOptions).HasError() || c.Streams.IsNull() || c.Streams.IsUnknown() {
+		return nil, false
+	}
+	var streams []streamModel
+	if c.Streams.ElementsAs(ctx, &streams, false).HasError() {
+		return nil, false
+	}
+	for _, s := range streams {
+		if s.Name.IsUnknown() {
+			return nil, false
+		}
+	}
+	return streams, true
+}
+
+func scheduleTypeOf(ctx context.Context, v types.Object) string {
+	if v.IsNull() || v.IsUnknown() {
+		return ""
+	}
+	var s scheduleModel
+	if v.As(ctx, &s, objectAsOptions).HasError() {
+		return ""
+	}
+	return s.ScheduleType.ValueString()
+}
+
+func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, cfg connectionResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultConnectionCreateTimeout)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	resp.Diagnostics.Append(r.data.checkActorWorkspaces(ctx, plan.SourceID.ValueString(), plan.DestinationID.ValueString())...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	in, d := r.createRequest(ctx, plan, cfg)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	conn, err := r.data.client.CreateConnection(ctx, in)
+	if client.IsAmbiguous(err) {
+		conn, d = r.reconcileCreate(ctx, in, err)
+		resp.Diagnostics.Append(d...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	} else if err != nil {
+		resp.Diagnostics.AddError("Cannot Create Connection", connectionCreateErrorDetail(err))
+		return
+	}
+	tflog.Info(ctx, "created Airbyte connection", map[string]any{"connection_id": conn.ConnectionID})
+	resp.Diagnostics.Append(r.saveState(ctx, conn, plan, &resp.State, resp.Identity)...)
+}
+
+// connectionCreateErrorDetail explains a refused create in the API's words.
+func connectionCreateErrorDetail(err error) string {
+	hint := ""
+	switch {
+	case client.IsBadRequest(err):
+		hint = " Check the streams, sync modes, cursor fields and primary keys against the source's catalog, and the cron expression."
+	case client.IsForbidden(err), client.IsNotFound(err):
+		hint = " Check source_id and destination_id, and that the credentials may use their workspace."
+	}
+	return fmt.Sprintf("Airbyte refused to create the connection: %v.%s Nothing was created.", err, hint)
+}
+
+// reconcileCreate runs when a create failed in a way that leaves open
+// whether Airbyte acted on it. It looks for a connection the request may have
+// created (same source, destination and name, created since the request) and
+// adopts it, so no connection is left outside Terraform's state and none is
+// created twice.
+func (r *connectionResource) reconcileCreate(ctx context.Context, in client.ConnectionCreateRequest, cause error) (*client.Connection, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var amb *client.AmbiguousError
+	since := time.Now().Add(-time.Minute)
+	if errors.As(cause, &amb) {
+		since = amb.StartedAt.Add(-5 * time.Second) // allow for clock skew between here and Airbyte
+	}
+	tflog.Warn(ctx, "connection create had an unknown outcome; looking for the connection it may have created",
+		map[string]any{"error": cause.Error()})
+	ws := r.data.workspaceID
+	if ws == "" {
+		if src, err := r.data.client.GetSource(ctx, in.SourceID); err == nil {
+			ws = src.WorkspaceID
+		}
+	}
+	params := client.ListConnectionsParams{}
+	if ws != "" {
+		params.WorkspaceIDs = []string{ws}
+	}
+	all, err := r.data.client.ListConnections(ctx, params)
+	if err != nil {
+		diags.AddError("Connection Create Outcome Unknown",
+			fmt.Sprintf("Creating the connection failed in a way that leaves open whether Airbyte created it (%v), and listing the "+
+				"workspace's connections to find out failed too (%v). Check the Airbyte UI for a connection from source %q to destination %q "+
+				"named %q; if there is one, import it with `terraform import`, otherwise apply again.", cause, err, in.SourceID, in.DestinationID, in.Name))
+		return nil, diags
+	}
+	var found []client.Connection
+	for _, c := range all {
+		if c.SourceID == in.SourceID && c.DestinationID == in.DestinationID && (in.Name == "" || c.Name == in.Name) &&
+			c.CreatedAt >= since.Unix() && c.Status != client.ConnectionStatusDeprecated {
+			found = append(found, c)
+		}
+	}
+	switch len(found) {
+	case 1:
+		tflog.Info(ctx, "adopted the connection the failed create made", map[string]any{"connection_id": found[0].ConnectionID})
+		return &found[0], diags
+	case 0:
+		diags.AddError("Cannot Create Connection",
+			fmt.Sprintf("Creating the connection failed (%v). Airbyte holds no connection from this source to this destination "+
+				"made since the request, so nothing was created; apply again.", cause))
+	default:
+		ids := make([]string, 0, len(found))
+		for _, c := range found {
+			ids = append(ids, c.ConnectionID)
+		}
+		diags.AddError("Connection Create Outcome Unknown",
+			fmt.Sprintf("Creating the connection failed (%v), and Airbyte now holds %d matching connections made since the request: %s. "+
+				"Import the right one with `terraform import` and delete the others.", cause, len(found), strings.Join(ids, ", ")))
+	}
+	return nil, diags
+}
+
+// createRequest builds the create request from the configuration: what the
+// user left out is left out, so Airbyte applies its defaults.
+func (r *connectionResource) createRequest(ctx context.Context, plan, cfg connectionResourceModel) (client.ConnectionCreateRequest, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	in := client.ConnectionCreateRequest{
+		Name:          cfg.Name.ValueString(),
+		SourceID:      plan.SourceID.ValueString(),
+		DestinationID: plan.DestinationID.ValueString(),
+	}
+	if s := scheduleRequest(ctx, cfg.Schedule, &diags); s != nil {
+		in.Schedule = s
+	}
+	if known(cfg.Prefix) {
+		in.Prefix = cfg.Prefix.ValueStringPointer()
+	}
+	if known(cfg.NamespaceFormat) {
+		in.NamespaceFormat = cfg.NamespaceFormat.ValueStringPointer()
+	}
+	in.NamespaceDefinition = client.NamespaceDefinition(cfg.NamespaceDefinition.ValueString())
+	in.NonBreakingSchemaUpdatesBehavior = client.NonBreakingSchemaUpdatesBehavior(cfg.NonBreakingSchemaUpdatesBehavior.ValueString())
+	in.Status = client.ConnectionStatus(cfg.Status.ValueString())
+	if !cfg.Tags.IsNull() && !cfg.Tags.IsUnknown() {
+		in.Tags = tagsRequest(ctx, cfg.Tags, &diags)
+	}
+	streams, d := configuredStreams(ctx, cfg.Configurations)
+	diags.Append(d...)
+	if len(streams) > 0 {
+		list, d := streamsRequest(ctx, streams, nil, nil)
+		diags.Append(d...)
+		in.Configurations = &client.StreamConfigurations{Streams: list}
+	}
+	return in, diags
+}
+
+// known reports whether v holds a value: neither null nor unknown.
+func known(v attr.Value) bool {
+	return !v.IsNull() && !v.IsUnknown()
+}
+
+// configuredOr returns the configured value when there is one, else the
+// planned value (when hasPlan).
+func configuredOr[T attr.Value](configured, planned T, hasPlan bool) T {
+	if known(configured) || !hasPlan {
+		return configured
+	}
+	return planned
+}
+
+// scheduleRequest converts a configured schedule; nil when there is none to send.
+func scheduleRequest(ctx context.Context, v types.Object, diags *diag.Diagnostics) *client.ConnectionSchedule {
+	if !known(v) {
+		return nil
+	}
+	var s scheduleModel
+	diags.Append(v.As(ctx, &s, objectAsOptions)...)
+	switch s.ScheduleType.ValueString() {
+	case "cron":
+		return &client.ConnectionSchedule{ScheduleType: client.ScheduleTypeCron, CronExpression: normalizeCron(s.CronExpression.ValueString())}
+	case "manual":
+		return &client.ConnectionSchedule{ScheduleType: client.ScheduleTypeManual}
+	}
+	return nil // basic: kept, never sent
+}
+
+func tagsRequest(ctx context.Context, v types.List, diags *diag.Diagnostics) []client.Tag {
+	var tags []tagModel
+	diags.Append(v.ElementsAs(ctx, &tags, false)...)
+	out := make([]client.Tag, 0, len(tags))
+	for _, t := range tags {
+		out = append(out, client.Tag{TagID: t.TagID.ValueString(), WorkspaceID: t.WorkspaceID.ValueString(), Name: t.Name.ValueString(), Color: t.Color.ValueString()})
+	}
+	return out
+}
+
+// streamsRequest converts configured streams into the API's list. For a
+// stream's unconfigured attributes it falls back to the planned value
+// (the value the connection has now) in planned, except for cursors and
+// primary keys the source defines itself: those are never sent, since the
+// API refuses them back.
+func streamsRequest(ctx context.Context, configured []streamModel, planned map[string]streamModel, props map[string]client.StreamProperties) ([]client.StreamConfiguration, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	out := make([]client.StreamConfiguration, 0, len(configured))
+	for _, c := range configured {
+		p, hasPlan := planned[streamKey(c.Name.ValueString(), c.Namespace.ValueString())]
+		if !hasPlan {
+			p, hasPlan = planned[streamKey(c.Name.ValueString(), "\x01")]
+		}
+		s := client.StreamConfiguration{Name: c.Name.ValueString()}
+		if ns := configuredOr(c.Namespace, p.Namespace, hasPlan); known(ns) {
+			s.Namespace = ns.ValueString()
+		}
+		if mode := configuredOr(c.SyncMode, p.SyncMode, hasPlan); known(mode) {
+			s.SyncMode = client.SyncMode(mode.ValueString())
+		}
+		prop := props[streamKey(s.Name, s.Namespace)]
+		cursor := c.CursorField
+		if !known(cursor) && hasPlan && !prop.SourceDefinedCursorField {
+			cursor = p.CursorField
+		}
+		if known(cursor) {
+			diags.Append(cursor.ElementsAs(ctx, &s.CursorField, false)...)
+		}
+		pk := c.PrimaryKey
+		if !known(pk) && hasPlan && len(prop.SourceDefinedPrimaryKey) == 0 {
+			pk = p.PrimaryKey
+		}
+		if known(pk) {
+			diags.Append(pk.ElementsAs(ctx, &s.PrimaryKey, false)...)
+		}
+		if sf := configuredOr(c.SelectedFields, p.SelectedFields, hasPlan); known(sf) {
+			var fields []selectedFieldModel
+			diags.Append(sf.ElementsAs(ctx, &fields, false)...)
+			s.SelectedFields = []client.SelectedField{}
+			for _, f := range fields {
+				var fp []string
+				diags.Append(f.FieldPath.ElementsAs(ctx, &fp, false)...)
+				s.SelectedFields = append(s.SelectedFields, client.SelectedField{FieldPath: fp})
+			}
+		}
+		if inc := configuredOr(c.IncludeFiles, p.IncludeFiles, hasPlan); known(inc) {
+			s.IncludeFiles = inc.ValueBoolPointer()
+		}
+		if don := configuredOr(c.DestinationObjectName, p.DestinationObjectName, hasPlan); known(don) {
+			s.DestinationObjectName = don.ValueString()
+		}
+		if mappers := configuredOr(c.Mappers, p.Mappers, hasPlan); known(mappers) {
+			s.Mappers = []client.StreamMapper{}
+			for _, m := range mappers.Elements() {
+				mp, d := mapperToAPI(ctx, m)
+				diags.Append(d...)
+				s.Mappers = append(s.Mappers, mp)
+			}
+		}
+		out = append(out, s)
+	}
+	return out, diags
+}
+
+func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state connectionResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Read(ctx, defaultConnectionReadTimeout)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id := state.ConnectionID.ValueString()
+	if id == "" {
+		id = state.ID.ValueString()
+	}
+	// The identity is set before anything can return: the framework refuses
+	// a Read that leaves it empty, even one that removes the resource.
+	if resp.Identity != nil {
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, connectionIdentityModel{ConnectionID: types.StringValue(id)})...)
+	}
+	conn, err := r.data.client.GetConnection(ctx, id)
+	switch {
+	case client.IsNotFound(err):
+		resp.Diagnostics.AddWarning("Connection Not Found",
+			fmt.Sprintf("Airbyte no longer has the connection %q, so it is removed from the Terraform state; the next plan creates it again.", id))
+		resp.State.RemoveResource(ctx)
+		return
+	case client.IsForbidden(err):
+		resp.Diagnostics.AddError("Connection Unknown Or Not Accessible",
+			fmt.Sprintf("Airbyte answered 403 for the connection %q: the id is unknown, or these credentials may not see its workspace (%v). "+
+				"The state is kept. If the connection was deleted, remove it with `terraform state rm`; otherwise check the credentials.", id, err))
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot Read Connection", fmt.Sprintf("Reading the connection %q failed: %v", id, err))
+		return
+	}
+	if conn.Status == client.ConnectionStatusDeprecated {
+		resp.Diagnostics.AddWarning("Connection Deleted",
+			fmt.Sprintf("The connection %q was deleted in Airbyte, so it is removed from the Terraform state; the next plan creates it again.", id))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(r.data.checkWorkspace(path.Root("connection_id"), "connection", id, conn.WorkspaceID)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.saveState(ctx, conn, state, &resp.State, resp.Identity)...)
+}
+
+// saveState writes the API's connection into state, keeping the attributes
+// that exist only in Terraform from prior (the plan or the prior state).
+func (r *connectionResource) saveState(ctx context.Context, conn *client.Connection, prior connectionResourceModel, state interface {
+	Set(context.Context, any) diag.Diagnostics
+}, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m := connectionResourceModel{
+		DataResidency:              prior.DataResidency,
+		DeleteSourceOnDestroy:      orFalse(prior.DeleteSourceOnDestroy),
+		DeleteDestinationOnDestroy: orFalse(prior.DeleteDestinationOnDestroy),
+		Timeouts:                   prior.Timeouts,
+	}
+	diags.Append(m.fill(ctx, conn, r.data.webRoot)...)
+	if diags.HasError() {
+		return diags
+	}
+	diags.Append(state.Set(ctx, &m)...)
+	if identity != nil {
+		diags.Append(identity.Set(ctx, connectionIdentityModel{ConnectionID: types.StringValue(conn.ConnectionID)})...)
+	}
+	return diags
+}
+
+func orFalse(v types.Bool) types.Bool {
+	if v.IsNull() || v.IsUnknown() {
+		return types.BoolValue(false)
+	}
+	return v
+}
+
+func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state, cfg connectionResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Update(ctx, defaultConnectionUpdateTimeout)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id := state.ConnectionID.ValueString()
+	resp.Diagnostics.Append(r.data.checkWorkspace(path.Root("connection_id"), "connection", id, state.WorkspaceID.ValueString())...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	patch, changed, d := r.patchRequest(ctx, plan, state, cfg)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !changed {
+		// Only Terraform-side settings changed: nothing to send.
+		plan.connectionAPIModel = state.connectionAPIModel
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	conn, err := r.data.client.PatchConnection(ctx, id, patch)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot Update Connection",
+			fmt.Sprintf("Airbyte refused to update the connection %q: %v. The connection is unchanged.", id, err))
+		return
+	}
+	resp.Diagnostics.Append(r.saveState(ctx, conn, plan, &resp.State, resp.Identity)...)
+}
+
+// patchRequest builds a PATCH with only what differs between plan and state.
+// A change of streams sends the whole desired list, since the API replaces it.
+func (r *connectionResource) patchRequest(ctx context.Context, plan, state, cfg connectionResourceModel) (client.ConnectionPatchRequest, bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var p client.ConnectionPatchRequest
+	changed := false
+	str := func(planned, prior types.String) *string {
+		if !known(planned) || planned.Equal(prior) {
+			return nil
+		}
+		changed = true
+		return planned.ValueStringPointer()
+	}
+	p.Name = str(plan.Name, state.Name)
+	p.Prefix = str(plan.Prefix, state.Prefix)
+	p.NamespaceFormat = str(plan.NamespaceFormat, state.NamespaceFormat)
+	if v := str(plan.Status, state.Status); v != nil {
+		s := client.ConnectionStatus(*v)
+		p.Status = &s
+	}
+	if v := str(plan.NamespaceDefinition, state.NamespaceDefinition); v != nil {
+		nd := client.NamespaceDefinition(*v)
+		p.NamespaceDefinition = &nd
+	}
+	if v := str(plan.NonBreakingSchemaUpdatesBehavior, state.NonBreakingSchemaUpdatesBehavior); v != nil {
+		nb := client.NonBreakingSchemaUpdatesBehavior(*v)
+		p.NonBreakingSchemaUpdatesBehavior = &nb
+	}
+	if known(plan.Tags) && !plan.Tags.Equal(state.Tags) {
+		p.Tags = tagsRequest(ctx, plan.Tags, &diags)
+		changed = true
+	}
+	if known(plan.Schedule) && !schedulesEqual(ctx, plan.Schedule, state.Schedule) {
+		if s := scheduleRequest(ctx, plan.Schedule, &diags); s != nil {
+			p.Schedule = s
+			changed = true
+		}
+	}
+	if known(plan.Configurations) && !plan.Configurations.Equal(state.Configurations) {
+		configured, d := configuredStreams(ctx, cfg.Configurations)
+		diags.Append(d...)
+		if configured == nil {
+			planStreams, _ := knownStreams(ctx, plan.Configurations)
+			configured = planStreams
+		}
+		if len(configured) > 0 {
+			priorStreams, d := configuredStreams(ctx, state.Configurations)
+			diags.Append(d...)
+			byKey := map[string]streamModel{}
+			names := map[string]int{}
+			for _, s := range priorStreams {
+				names[s.Name.ValueString()]++
+			}
+			for _, s := range priorStreams {
+				byKey[streamKey(s.Name.ValueString(), s.Namespace.ValueString())] = s
+				if names[s.Name.ValueString()] == 1 {
+					// A configured stream without namespace matches the one
+					// stream of its name.
+					byKey[streamKey(s.Name.ValueString(), "\x01")] = s
+				}
+			}
+			props, err := r.streamProperties(ctx, state.SourceID.ValueString(), state.DestinationID.ValueString())
+			if err != nil {
+				diags.AddAttributeError(path.Root("configurations"), "Cannot Read Source Streams",
+					fmt.Sprintf("Changing the streams needs the source's stream catalog, and reading it failed: %v. The connection is unchanged.", err))
+				return p, false, diags
+			}
+			list, d := streamsRequest(ctx, configured, byKey, props)
+			diags.Append(d...)
+			p.Configurations = &client.StreamConfigurations{Streams: list}
+			changed = true
+		}
+	}
+	return p, changed, diags
+}
+
+// streamProperties returns the source's streams keyed by name and
+// namespace, to tell which cursors and primary keys the source defines.
+func (r *connectionResource) streamProperties(ctx context.Context, sourceID, destinationID string) (map[string]client.StreamProperties, error) {
+	props, err := r.data.client.GetStreamProperties(ctx, sourceID, destinationID, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]client.StreamProperties, len(props)*2)
+	count := map[string]int{}
+	for _, p := range props {
+		count[p.StreamName]++
+	}
+	for _, p := range props {
+		out[streamKey(p.StreamName, p.StreamNamespace)] = p
+		if count[p.StreamName] == 1 && p.StreamNamespace != "" {
+			out[streamKey(p.StreamName, "")] = p
+		}
+	}
+	return out, nil
+}
+
+// schedulesEqual compares two schedules, treating cron expressions that
+// differ only by the API's " UTC" suffix or spacing as equal.
+func schedulesEqual(ctx context.Context, a, b types.Object) bool {
+	if a.IsNull() || b.IsNull() || a.IsUnknown() || b.IsUnknown() {
+		return a.Equal(b)
+	}
+	var x, y scheduleModel
+	if a.As(ctx, &x, objectAsOptions).HasError() || b.As(ctx, &y, objectAsOptions).HasError() {
+		return false
+	}
+	return x.ScheduleType.Equal(y.ScheduleType) &&
+		normalizeCron(x.CronExpression.ValueString()) == normalizeCron(y.CronExpression.ValueString())
+}
+
+func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state connectionResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Delete(ctx, defaultConnectionDeleteTimeout)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id := state.ConnectionID.ValueString()
+	resp.Diagnostics.Append(r.data.checkWorkspace(path.Root("connection_id"), "connection", id, state.WorkspaceID.ValueString())...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.data.client.DeleteConnection(ctx, id); err != nil && !client.IsNotFound(err) {
+		resp.Diagnostics.AddError("Cannot Delete Connection", fmt.Sprintf("Deleting the connection %q failed: %v", id, err))
+		return
+	}
+	if state.DeleteSourceOnDestroy.ValueBool() {
+		if err := r.data.client.DeleteSource(ctx, state.SourceID.ValueString()); err != nil && !client.IsNotFound(err) {
+			resp.Diagnostics.AddError("Cannot Delete Source",
+				fmt.Sprintf("The connection %q was deleted, but deleting its source %q failed: %v. Delete the source in the Airbyte UI.",
+					id, state.SourceID.ValueString(), err))
+		}
+	}
+	if state.DeleteDestinationOnDestroy.ValueBool() {
+		if err := r.data.client.DeleteDestination(ctx, state.DestinationID.ValueString()); err != nil && !client.IsNotFound(err) {
+			resp.Diagnostics.AddError("Cannot Delete Destination",
+				fmt.Sprintf("The connection %q was deleted, but deleting its destination %q failed: %v. Delete the destination in the Airbyte UI.",
+					id, state.DestinationID.ValueString(), err))
+		}
+	}
+}
+
+func (r *connectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID != "" && !isUUID(req.ID) {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("%q is not a connection id. Import with the connection's UUID, which is in its URL in the Airbyte UI: "+
+				"terraform import airbyte_connection.example 9924bcd0-99be-453d-ba47-c2c9766f7da5", req.ID))
+		return
+	}
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("connection_id"), path.Root("connection_id"), req, resp)
+}

@@ -1,0 +1,94 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/client"
+)
+
+// checkWorkspace reports an error on attr when the provider is tied to a
+// workspace and the object (kind and id, such as "connection" and its id)
+// belongs to another one. It is the one place that decides what belongs.
+func (d *providerData) checkWorkspace(attr path.Path, kind, id, actualWorkspaceID string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if d.workspaceID == "" || actualWorkspaceID == d.workspaceID {
+		return diags
+	}
+	diags.AddAttributeError(attr, "Workspace Mismatch",
+		fmt.Sprintf("The %s %q belongs to workspace %q, but the provider is configured for workspace %q. "+
+			"Nothing was changed. Use the id of a %s in workspace %q, or point the provider's workspace_id "+
+			"(or AIRBYTE_WORKSPACE_ID) at workspace %q.",
+			kind, id, actualWorkspaceID, d.workspaceID, kind, d.workspaceID, actualWorkspaceID))
+	return diags
+}
+
+// checkActorWorkspaces verifies that a source and a destination belong to
+// the provider's workspace before anything is created from them. Lookups
+// are cached for the life of the provider process.
+func (d *providerData) checkActorWorkspaces(ctx context.Context, sourceID, destinationID string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if d.workspaceID == "" {
+		return diags
+	}
+	lookups := []struct {
+		kind, id string
+		attr     path.Path
+		get      func(context.Context, string) (string, error)
+	}{
+		{"source", sourceID, path.Root("source_id"), func(ctx context.Context, id string) (string, error) {
+			s, err := d.client.GetSource(ctx, id)
+			if err != nil {
+				return "", err
+			}
+			return s.WorkspaceID, nil
+		}},
+		{"destination", destinationID, path.Root("destination_id"), func(ctx context.Context, id string) (string, error) {
+			dst, err := d.client.GetDestination(ctx, id)
+			if err != nil {
+				return "", err
+			}
+			return dst.WorkspaceID, nil
+		}},
+	}
+	for _, l := range lookups {
+		ws, ok := d.actorWorkspaces.Load(l.id)
+		if !ok {
+			got, err := l.get(ctx, l.id)
+			if err != nil {
+				diags.Append(lookupError(l.attr, l.kind, l.id, err)...)
+				continue
+			}
+			d.actorWorkspaces.Store(l.id, got)
+			ws = got
+		}
+		diags.Append(d.checkWorkspace(l.attr, l.kind, l.id, ws.(string))...)
+	}
+	return diags
+}
+
+// lookupError turns a failed lookup of an object by id into an attribute
+// error that says what the API answered and what to do.
+func lookupError(attr path.Path, kind, id string, err error) diag.Diagnostics {
+	var diags diag.Diagnostics
+	switch {
+	case client.IsForbidden(err), client.IsNotFound(err):
+		diags.AddAttributeError(attr, fmt.Sprintf("Unknown %s", titleCase(kind)),
+			fmt.Sprintf("Airbyte does not know the %s %q, or these credentials may not see it (%v). "+
+				"Check the id and that the credentials belong to the %s's workspace.", kind, id, err, kind))
+	default:
+		diags.AddAttributeError(attr, fmt.Sprintf("Cannot Read %s", titleCase(kind)),
+			fmt.Sprintf("Reading the %s %q failed: %v", kind, id, err))
+	}
+	return diags
+}
+
+func titleCase(s string) string {
+	if s == "" {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
