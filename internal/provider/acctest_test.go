@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -55,8 +56,20 @@ type accEmulator struct {
 // newAccEmulator starts an emulator with opts for the duration of the test.
 func newAccEmulator(t *testing.T, opts emulator.Options) *accEmulator {
 	t.Helper()
+	return newAccEmulatorBehind(t, opts, nil)
+}
+
+// newAccEmulatorBehind is newAccEmulator with the emulator served behind
+// front, a handler that may answer in the emulator's place (a network
+// fault, a lost response) or pass the request on to it.
+func newAccEmulatorBehind(t *testing.T, opts emulator.Options, front func(emu http.Handler) http.Handler) *accEmulator {
+	t.Helper()
 	emu := emulator.New(opts)
-	srv := httptest.NewServer(conformance.Wrap(emu))
+	var h http.Handler = conformance.Wrap(emu)
+	if front != nil {
+		h = front(h)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &accEmulator{t: t, emu: emu, info: emu.Info(srv.URL), srv: srv}
 }

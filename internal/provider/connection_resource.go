@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -205,6 +206,8 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 						MarkdownDescription: "The selected streams, matched by `name` and `namespace` whatever their order. Streams not " +
 							"listed are not synced. Sending the list replaces the connection's streams.",
 						PlanModifiers: []planmodifier.Set{streamsFromState{}},
+						// The API reads an empty list as "leave the streams as they are".
+						Validators: []validator.Set{setvalidator.SizeAtLeast(1)},
 						NestedObject: schema.NestedAttributeObject{
 							Attributes: streamSchemaAttributes(),
 						},

@@ -589,6 +589,7 @@ func TestAccConnection_validation(t *testing.T) {
 		{"basic on create", `schedule = { schedule_type = "basic" }`, `cannot create a "basic" schedule`},
 		{"unknown schedule type", `schedule = { schedule_type = "hourly" }`, `(?s)schedule.schedule_type.*value must be one of`},
 		{"duplicate stream", `configurations = { streams = [{ name = "users", sync_mode = "full_refresh_append" }, { name = "users" }] }`, `(?s)Duplicate Stream.*"users"`},
+		{"no streams", `configurations = { streams = [] }`, `(?s)configurations.streams.*at least 1`},
 		{"stream without name", `configurations = { streams = [{ sync_mode = "full_refresh_append" }] }`, `Missing Stream Name`},
 		{"bad sync mode", `configurations = { streams = [{ name = "users", sync_mode = "incremental" }] }`, `(?s)sync_mode.*value must be one of`},
 		{"bad status", `status = "paused"`, `(?s)status.*value must be one of`},
@@ -625,4 +626,22 @@ resource "airbyte_connection" "c" {
 	if after := fmt.Sprint(e.emu.Snapshot()); after != before {
 		t.Fatalf("refused configurations changed the emulator")
 	}
+}
+
+// TestAccConnection_generateConfig imports a connection made outside
+// Terraform with `terraform plan -generate-config-out`: the configuration
+// Terraform writes plans no change.
+func TestAccConnection_generateConfig(t *testing.T) {
+	e := newAccEmulator(t, emulator.Options{Seed: 29})
+	conn := e.createOutsideTerraform(t, e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID)
+	accTest(t, resource.TestCase{
+		Steps: []resource.TestStep{{
+			Config:          e.ProviderConfig(),
+			ResourceName:    "airbyte_connection.generated",
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithID,
+			ImportStateId:   conn.ConnectionID,
+			GenerateConfig:  true,
+		}},
+	})
 }

@@ -1,0 +1,130 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/emulator"
+)
+
+// loseCreateResponses lets the emulator create connections but answers the
+// first n creates with a 502, as a gateway does when it loses the response.
+func loseCreateResponses(n int32) func(http.Handler) http.Handler {
+	var lost atomic.Int32
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/connections") && lost.Load() < n {
+				lost.Add(1)
+				next.ServeHTTP(httptest.NewRecorder(), r) // the connection is created; its response is lost
+				http.Error(w, "<html><body>502 Bad Gateway</body></html>", http.StatusBadGateway)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// TestAccConnection_lostCreateResponseIsAdopted: a create whose response is
+// lost is not repeated; the connection it made is found and adopted, so
+// there is exactly one connection and state knows it.
+func TestAccConnection_lostCreateResponseIsAdopted(t *testing.T) {
+	e := newAccEmulatorBehind(t, emulator.Options{Seed: 31}, loseCreateResponses(1))
+	accTest(t, resource.TestCase{
+		Steps: []resource.TestStep{{
+			Config: e.ProviderConfig() + fmt.Sprintf(`
+resource "airbyte_connection" "c" {
+  name           = "survives a lost response"
+  source_id      = %q
+  destination_id = %q
+}
+`, e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID),
+			Check: func(s *terraform.State) error {
+				live := e.liveConnections()
+				if len(live) != 1 {
+					return fmt.Errorf("the emulator holds %d connections, want exactly 1 (no duplicate, no orphan)", len(live))
+				}
+				if got := s.RootModule().Resources["airbyte_connection.c"].Primary.ID; got != live[0].ConnectionID {
+					return fmt.Errorf("state holds %q, the emulator %q", got, live[0].ConnectionID)
+				}
+				if n := e.emu.Stats().ByRoute["POST /connections"]; n != 1 {
+					return fmt.Errorf("the create was sent %d times; a create whose outcome is unknown must not be repeated", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// TestAccConnection_forbiddenReadKeepsState: a 403 on refresh is an error
+// that says what it means, and the connection stays in state.
+func TestAccConnection_forbiddenReadKeepsState(t *testing.T) {
+	var forbid atomic.Bool
+	e := newAccEmulatorBehind(t, emulator.Options{Seed: 32}, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if forbid.Load() && r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/connections/") {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusForbidden)
+				fmt.Fprint(w, `{"status":403,"type":"https://reference.airbyte.com/reference/errors#forbidden","title":"forbidden",`+
+					`"detail":"The request is forbidden.","data":{"message":"Caller does not have the required WORKSPACE_READER permissions to access the resource(s)."}}`)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	config := e.ProviderConfig() + fmt.Sprintf(`
+resource "airbyte_connection" "c" {
+  source_id      = %q
+  destination_id = %q
+}
+`, e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID)
+	accTest(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig:   func() { forbid.Store(true) },
+				Config:      config,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Connection Unknown Or Not Accessible.*WORKSPACE_READER`),
+			},
+			{
+				PreConfig: func() { forbid.Store(false) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("airbyte_connection.c", plancheck.ResourceActionNoop),
+				}},
+			},
+		},
+	})
+}
+
+// TestAccConnection_createRefusedByAPI shows the API's own words when it
+// refuses a create, and leaves nothing behind.
+func TestAccConnection_createRefusedByAPI(t *testing.T) {
+	e := newAccEmulator(t, emulator.Options{Seed: 33})
+	accTest(t, resource.TestCase{
+		Steps: []resource.TestStep{{
+			Config: e.ProviderConfig() + fmt.Sprintf(`
+resource "airbyte_connection" "c" {
+  source_id      = %q
+  destination_id = %q
+  configurations = {
+    streams = [{ name = "no_such_stream" }]
+  }
+}
+`, e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID),
+			ExpectError: regexp.MustCompile(`(?s)Cannot Create Connection.*No streams found with name\s+\[no_such_stream\].*Nothing\s+was\s+created`),
+		}},
+	})
+	if n := len(e.liveConnections()); n != 0 {
+		t.Fatalf("a refused create left %d connections", n)
+	}
+}
