@@ -1,11 +1,15 @@
 package provider
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -127,4 +131,89 @@ resource "airbyte_connection" "c" {
 	if n := len(e.liveConnections()); n != 0 {
 		t.Fatalf("a refused create left %d connections", n)
 	}
+}
+
+// recordPatches records the body of every PATCH the provider sends.
+func recordPatches(bodies *[]map[string]any, mu *sync.Mutex) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPatch {
+				b, _ := io.ReadAll(r.Body)
+				var body map[string]any
+				_ = json.Unmarshal(b, &body)
+				mu.Lock()
+				*bodies = append(*bodies, body)
+				mu.Unlock()
+				r.Body = io.NopCloser(bytes.NewReader(b))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// TestAccConnection_updateSendsOnlyChanges: a change of one argument sends
+// that argument alone; a change of streams sends the whole stream list.
+func TestAccConnection_updateSendsOnlyChanges(t *testing.T) {
+	var mu sync.Mutex
+	var patches []map[string]any
+	e := newAccEmulatorBehind(t, emulator.Options{Seed: 34}, recordPatches(&patches, &mu))
+	config := func(name, streams string) string {
+		return e.ProviderConfig() + fmt.Sprintf(`
+resource "airbyte_connection" "c" {
+  name           = %q
+  source_id      = %q
+  destination_id = %q
+  configurations = {
+    streams = [%s]
+  }
+}
+`, name, e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID, streams)
+	}
+	last := func() (map[string]any, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(patches) == 0 {
+			return nil, fmt.Errorf("no PATCH was sent")
+		}
+		return patches[len(patches)-1], nil
+	}
+	accTest(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{Config: config("one", `{ name = "users" }`)},
+			{
+				Config: config("two", `{ name = "users" }`),
+				Check: func(*terraform.State) error {
+					body, err := last()
+					if err != nil {
+						return err
+					}
+					if len(body) != 1 || body["name"] != "two" {
+						return fmt.Errorf("renaming sent %v, want only the name", body)
+					}
+					return nil
+				},
+			},
+			{
+				Config: config("two", `{ name = "users" }, { name = "orders", sync_mode = "full_refresh_append" }`),
+				Check: func(*terraform.State) error {
+					body, err := last()
+					if err != nil {
+						return err
+					}
+					streams, _ := body["configurations"].(map[string]any)["streams"].([]any)
+					if len(body) != 1 || len(streams) != 2 {
+						return fmt.Errorf("adding a stream sent %v, want only configurations with both streams", body)
+					}
+					for _, s := range streams {
+						if s.(map[string]any)["name"] == "users" {
+							if _, has := s.(map[string]any)["primaryKey"]; has {
+								return fmt.Errorf("the source-defined primary key of users was sent back: %v", s)
+							}
+						}
+					}
+					return nil
+				},
+			},
+		},
+	})
 }
