@@ -236,7 +236,8 @@ func skipBelowTerraform(t *testing.T, minimum string) {
 // newProtocolServer returns the provider as a protocol 6 server, with its schema read and
 // configured for e, for tests that drive the plugin protocol directly, such as those of features
 // the local terraform CLI is too old to use.
-func newProtocolServer(t *testing.T, e *accEmulator) tfprotov6.ProviderServer {
+// Settings in extra are added to the emulator's, or override them (such as max_retries).
+func newProtocolServer(t *testing.T, e *accEmulator, extra ...map[string]any) tfprotov6.ProviderServer {
 	t.Helper()
 	ctx := context.Background()
 	server, err := providerserver.NewProtocol6WithError(New("test")())()
@@ -249,7 +250,13 @@ func newProtocolServer(t *testing.T, e *accEmulator) tfprotov6.ProviderServer {
 	}
 	failOnErrors(t, "GetProviderSchema", schema.Diagnostics)
 
-	cfg := providerConfig(t, e.settings())
+	settings := e.settings()
+	for _, m := range extra {
+		for k, v := range m {
+			settings[k] = v
+		}
+	}
+	cfg := providerConfig(t, settings)
 	validated, err := server.ValidateProviderConfig(ctx, &tfprotov6.ValidateProviderConfigRequest{Config: cfg})
 	if err != nil {
 		t.Fatalf("ValidateProviderConfig: %v", err)

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -48,6 +49,7 @@ const (
 var (
 	_ provider.Provider                   = (*airbyteProvider)(nil)
 	_ provider.ProviderWithValidateConfig = (*airbyteProvider)(nil)
+	_ provider.ProviderWithListResources  = (*airbyteProvider)(nil)
 )
 
 // airbyteProvider is the provider implementation.
@@ -244,6 +246,7 @@ func (p *airbyteProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *airbyteProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -251,7 +254,11 @@ func (p *airbyteProvider) Resources(_ context.Context) []func() resource.Resourc
 }
 
 func (p *airbyteProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{NewConnectionDataSource, NewConnectionsDataSource}
+}
+
+func (p *airbyteProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewConnectionListResource}
 }
 
 // providerSettings are the provider settings after environment variables and defaults are applied.

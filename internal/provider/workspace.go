@@ -92,3 +92,30 @@ func titleCase(s string) string {
 	}
 	return string(s[0]-'a'+'A') + s[1:]
 }
+
+// listedWorkspaces returns the workspaces a listing is limited to: those
+// requested, or else the provider's workspace when it has one. When the
+// provider has a workspace, requesting any other one is an error on attr:
+// a provider tied to a workspace shows nothing of another.
+func (d *providerData) listedWorkspaces(attr path.Path, requested []string) ([]string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if len(requested) == 0 {
+		if d.workspaceID == "" {
+			return nil, diags
+		}
+		return []string{d.workspaceID}, diags
+	}
+	if d.workspaceID == "" {
+		return requested, diags
+	}
+	for _, id := range requested {
+		if id == d.workspaceID {
+			continue
+		}
+		diags.AddAttributeError(attr, "Workspace Mismatch",
+			fmt.Sprintf("The listing asks for workspace %q, but the provider is configured for workspace %q and shows nothing "+
+				"of another workspace. Nothing was read. Leave the workspace out to list workspace %q, or use a provider "+
+				"configuration whose workspace_id (or AIRBYTE_WORKSPACE_ID) is %q.", id, d.workspaceID, d.workspaceID, id))
+	}
+	return requested, diags
+}

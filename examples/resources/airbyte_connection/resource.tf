@@ -1,0 +1,38 @@
+# Sync three streams of a Postgres source to Snowflake every day at 06:00 UTC,
+# into tables prefixed with raw_ in a schema named after the source's schema.
+resource "airbyte_connection" "example" {
+  name           = "Postgres to Snowflake"
+  source_id      = "9924bcd0-99be-453d-ba47-c2c9766f7da5"
+  destination_id = "4e7a1e0b-7f3c-4a8e-9d1b-2f6c8a5e3b21"
+  status         = "active"
+  prefix         = "raw_"
+
+  namespace_definition                 = "custom_format"
+  namespace_format                     = "$${SOURCE_NAMESPACE}_airbyte"
+  non_breaking_schema_updates_behavior = "propagate_columns"
+
+  schedule = {
+    schedule_type   = "cron"
+    cron_expression = "0 0 6 * * ?" # Quartz syntax, seconds first
+  }
+
+  configurations = {
+    streams = [
+      {
+        name         = "users"
+        sync_mode    = "incremental_deduped_history"
+        cursor_field = ["updated_at"]
+        primary_key  = [["id"]]
+      },
+      {
+        name         = "orders"
+        sync_mode    = "incremental_append"
+        cursor_field = ["created_at"]
+      },
+      {
+        name      = "countries"
+        sync_mode = "full_refresh_overwrite"
+      },
+    ]
+  }
+}
