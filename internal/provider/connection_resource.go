@@ -623,7 +623,14 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	tflog.Info(ctx, "created Airbyte connection", map[string]any{"connection_id": conn.ConnectionID})
-	resp.Diagnostics.Append(r.saveState(ctx, conn, plan, &resp.State, resp.Identity)...)
+	if d := r.saveState(ctx, conn, plan, &resp.State, resp.Identity); d.HasError() {
+		// The connection exists: whatever went wrong, state must know its id
+		// (Terraform then marks it tainted) rather than lose track of it.
+		resp.Diagnostics.Append(d...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), conn.ConnectionID)...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("connection_id"), conn.ConnectionID)...)
+		return
+	}
 }
 
 // connectionCreateErrorDetail explains a refused create in the API's words.
