@@ -55,6 +55,8 @@ var (
 // airbyteProvider is the provider implementation.
 type airbyteProvider struct {
 	version string
+	// clock is the wall clock, or in tests one whose waits take no time.
+	clock clock
 }
 
 // airbyteProviderModel is the provider configuration.
@@ -79,15 +81,22 @@ type providerData struct {
 	// webRoot is the root of the Airbyte web UI, or "" when it cannot be
 	// derived from server_url; links to the UI are then left null.
 	webRoot string
-	// actorWorkspaces caches the workspace of each source and destination
-	// id looked up for verification: a source never changes workspace.
+	// actorWorkspaces caches the workspace of each source, destination and
+	// connection looked up for verification: none ever changes workspace.
 	actorWorkspaces sync.Map
+	// syncs runs sync jobs for the run_sync resource and action.
+	syncs *syncRunner
 }
 
 // New returns a constructor of the provider for the given version.
 func New(version string) func() provider.Provider {
+	return newWithClock(version, realClock{})
+}
+
+// newWithClock is New with the clock that syncs are timed and waited with.
+func newWithClock(version string, c clock) func() provider.Provider {
 	return func() provider.Provider {
-		return &airbyteProvider{version: version}
+		return &airbyteProvider{version: version, clock: c}
 	}
 }
 
@@ -238,7 +247,7 @@ func (p *airbyteProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	tflog.Debug(ctx, "configured Airbyte client", map[string]any{"auth": s.authMode(), "workspace_id": s.workspaceID})
 
-	data := &providerData{client: c, workspaceID: s.workspaceID}
+	data := &providerData{client: c, workspaceID: s.workspaceID, syncs: &syncRunner{client: c, clock: p.clock}}
 	if root, err := c.WebRoot(); err == nil {
 		data.webRoot = root
 	} else {

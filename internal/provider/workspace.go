@@ -70,6 +70,31 @@ func (d *providerData) checkActorWorkspaces(ctx context.Context, sourceID, desti
 	return diags
 }
 
+// connectionWorkspace returns the workspace of a connection, looked up once
+// per provider process (a connection never changes workspace), and checks it
+// against the provider's workspace. Errors are reported on attr.
+func (d *providerData) connectionWorkspace(ctx context.Context, attr path.Path, connectionID string) (string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	key := "connection/" + connectionID
+	ws, ok := d.actorWorkspaces.Load(key)
+	if !ok {
+		conn, err := d.client.GetConnection(ctx, connectionID)
+		if err != nil {
+			diags.Append(lookupError(attr, "connection", connectionID, err)...)
+			return "", diags
+		}
+		if conn.Status == client.ConnectionStatusDeprecated {
+			diags.AddAttributeError(attr, "Connection Deleted",
+				fmt.Sprintf("The connection %q was deleted in Airbyte. Use the id of a live connection.", connectionID))
+			return "", diags
+		}
+		d.actorWorkspaces.Store(key, conn.WorkspaceID)
+		ws = conn.WorkspaceID
+	}
+	diags.Append(d.checkWorkspace(attr, "connection", connectionID, ws.(string))...)
+	return ws.(string), diags
+}
+
 // lookupError turns a failed lookup of an object by id into an attribute
 // error that says what the API answered and what to do.
 func lookupError(attr path.Path, kind, id string, err error) diag.Diagnostics {
