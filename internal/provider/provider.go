@@ -239,6 +239,7 @@ func (p *airbyteProvider) Configure(ctx context.Context, req provider.ConfigureR
 		RequestTimeout: s.requestTimeout,
 		MaxRetries:     maxRetries,
 		UserAgent:      "terraform-provider-airbyte/" + p.version,
+		Now:            p.clock.Now,
 	})
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("server_url"), "Invalid Airbyte Client Configuration",
