@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -239,8 +240,15 @@ func skipBelowTerraform(t *testing.T, minimum string) {
 // Settings in extra are added to the emulator's, or override them (such as max_retries).
 func newProtocolServer(t *testing.T, e *accEmulator, extra ...map[string]any) tfprotov6.ProviderServer {
 	t.Helper()
+	return newProtocolServerOf(t, New("test"), e, extra...)
+}
+
+// newProtocolServerOf is newProtocolServer for the provider that newProvider
+// makes, such as one with a test clock (newWithClock).
+func newProtocolServerOf(t *testing.T, newProvider func() provider.Provider, e *accEmulator, extra ...map[string]any) tfprotov6.ProviderServer {
+	t.Helper()
 	ctx := context.Background()
-	server, err := providerserver.NewProtocol6WithError(New("test")())()
+	server, err := providerserver.NewProtocol6WithError(newProvider())()
 	if err != nil {
 		t.Fatalf("starting the provider server: %v", err)
 	}

@@ -28,7 +28,7 @@ const examplesDir = "../../examples"
 // needs; the test adds it when a directory has none, so that Terraform finds
 // the provider under test. List resource examples (.tfquery.hcl) need
 // Terraform 1.14 to be parsed and are left out of validation; import blocks
-// with identity need 1.12 and are left out on older versions.
+// with identity need 1.12, and actions 1.14; they are left out on older versions.
 func TestAccExamples(t *testing.T) {
 	tf := requireTerraform(t)
 	if tf == "" {
@@ -72,6 +72,10 @@ func TestAccExamples(t *testing.T) {
 					t.Logf("%s is not validated: import blocks with identity need Terraform 1.12, and this is %s", name, tfVersion)
 					continue
 				}
+				if usesActions.Match(src) && tfVersion.LessThan(version.Must(version.NewVersion("1.14.0"))) {
+					t.Logf("%s is not validated: actions need Terraform 1.14, and this is %s", name, tfVersion)
+					continue
+				}
 				requiresProviders = requiresProviders || bytes.Contains(src, []byte("required_providers"))
 				if err := os.WriteFile(filepath.Join(work, name), src, 0o644); err != nil {
 					t.Fatal(err)
@@ -99,6 +103,9 @@ func TestAccExamples(t *testing.T) {
 
 // importsByIdentity finds an import block that gives an identity.
 var importsByIdentity = regexp.MustCompile(`(?m)^\s*identity\s*=\s*\{`)
+
+// usesActions finds an action block or an action_trigger.
+var usesActions = regexp.MustCompile(`(?m)^\s*(action\s+"|action_trigger\s*\{)`)
 
 // exampleDirectories returns the directories under examples that hold .tf
 // or .tfquery.hcl files, relative to examples.

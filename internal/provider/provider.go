@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -50,6 +51,7 @@ var (
 	_ provider.Provider                   = (*airbyteProvider)(nil)
 	_ provider.ProviderWithValidateConfig = (*airbyteProvider)(nil)
 	_ provider.ProviderWithListResources  = (*airbyteProvider)(nil)
+	_ provider.ProviderWithActions        = (*airbyteProvider)(nil)
 )
 
 // airbyteProvider is the provider implementation.
@@ -257,14 +259,23 @@ func (p *airbyteProvider) Configure(ctx context.Context, req provider.ConfigureR
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 func (p *airbyteProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewConnectionResource}
+	return []func() resource.Resource{NewConnectionResource, NewRunSyncResource}
+}
+
+// Actions returns the provider's actions, which need Terraform 1.14 or later.
+func (p *airbyteProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{NewRunSyncAction}
 }
 
 func (p *airbyteProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewConnectionDataSource, NewConnectionsDataSource}
+	return []func() datasource.DataSource{
+		NewConnectionDataSource, NewConnectionsDataSource, NewConnectionStateDataSource,
+		NewConnectionCatalogDataSource, NewSyncHistoryDataSource, NewSyncResultDataSource,
+	}
 }
 
 func (p *airbyteProvider) ListResources(_ context.Context) []func() list.ListResource {

@@ -78,7 +78,7 @@ type syncError struct {
 	// Waiting is true when Job is another sync that was to end before ours started.
 	Waiting bool
 	Timeout time.Duration
-	Err       error
+	Err     error
 }
 
 func (e *syncError) Error() string {
@@ -146,8 +146,13 @@ func (r *syncRunner) run(ctx context.Context, req syncRequest) (*client.Job, err
 		}
 		// Another sync is running on this connection.
 		running, lookErr := r.runningJob(ctx, req.ConnectionID)
-		if lookErr != nil || running == nil {
+		if lookErr != nil {
 			return nil, &syncError{Kind: syncStartFailed, Err: fmt.Errorf("%w (and finding the running job failed: %v)", err, lookErr)}
+		}
+		if running == nil {
+			// A conflict with no sync running: the connection refuses syncs
+			// (it is locked or deleted); the API's message says which.
+			return nil, &syncError{Kind: syncStartFailed, Err: err}
 		}
 		if req.IfRunning == ifRunningFail {
 			return nil, &syncError{Kind: syncAlreadyRunning, Job: running}
@@ -171,16 +176,11 @@ func (r *syncRunner) run(ctx context.Context, req syncRequest) (*client.Job, err
 // was lost) is settled by looking for the job it may have made, so that a
 // retry never starts a second sync.
 func (r *syncRunner) start(ctx context.Context, connectionID string) (*client.Job, error) {
+	since := r.clock.Now().Add(-5 * time.Second) // allowing for clock skew between here and Airbyte
 	job, err := r.client.CreateJob(ctx, connectionID, client.JobTypeSync)
 	if !client.IsAmbiguous(err) {
 		return job, err
 	}
-	var amb *client.AmbiguousError
-	since := r.clock.Now().Add(-time.Minute)
-	if errors.As(err, &amb) {
-		since = amb.StartedAt
-	}
-	since = since.Add(-5 * time.Second) // clock skew between here and Airbyte
 	tflog.Warn(ctx, "starting the sync had an unknown outcome; looking for the job it may have made",
 		map[string]any{"connection_id": connectionID, "error": err.Error()})
 	if found, lookErr := r.jobSince(ctx, connectionID, since); lookErr != nil {
@@ -254,6 +254,10 @@ func (r *syncRunner) follow(ctx context.Context, req syncRequest, job *client.Jo
 			return r.stop(ctx, req, job, &syncError{Kind: syncTimedOut, Job: job, Timeout: req.Timeout, Waiting: waiting})
 		}
 		wait := min(interval, deadline.Sub(now))
+		if req.Progress != nil {
+			// Look again in time for the next report to be due at most progressInterval after the last.
+			wait = min(wait, max(lastReport.Add(progressInterval).Sub(now), 0))
+		}
 		if err := r.clock.Sleep(ctx, wait); err != nil {
 			return r.stop(ctx, req, job, &syncError{Kind: syncInterrupted, Job: job, Err: err, Waiting: waiting})
 		}

@@ -1,0 +1,504 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/client"
+)
+
+var (
+	_ resource.Resource                   = (*runSyncResource)(nil)
+	_ resource.ResourceWithConfigure      = (*runSyncResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*runSyncResource)(nil)
+	_ resource.ResourceWithImportState    = (*runSyncResource)(nil)
+)
+
+// Defaults of the run_sync resource and action.
+const (
+	defaultSyncTimeout = "30m"
+	defaultIfRunning   = ifRunningWait
+)
+
+// runSyncResource runs one sync of a connection when it is created or
+// replaced, and keeps the job in state.
+type runSyncResource struct {
+	data *providerData
+}
+
+// runSyncResourceModel is the resource's state and plan: its arguments and
+// the job it ran.
+type runSyncResourceModel struct {
+	syncJobModel
+	ID              types.String `tfsdk:"id"`
+	ConnectionID    types.String `tfsdk:"connection_id"`
+	Wait            types.Bool   `tfsdk:"wait"`
+	Timeout         types.String `tfsdk:"timeout"`
+	CancelOnTimeout types.Bool   `tfsdk:"cancel_on_timeout"`
+	Triggers        types.Map    `tfsdk:"triggers"`
+	IfRunning       types.String `tfsdk:"if_running"`
+}
+
+// NewRunSyncResource returns the airbyte_run_sync resource.
+func NewRunSyncResource() resource.Resource { return &runSyncResource{} }
+
+func (r *runSyncResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_run_sync"
+}
+
+func (r *runSyncResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected Provider Data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
+		return
+	}
+	r.data = data
+}
+
+// Descriptions shared by the resource's and the action's schemas.
+const (
+	runSyncConnectionIDDescription = "The id of the connection to sync."
+	runSyncWaitDescription         = "Whether to wait for the sync to end. With `false` Terraform moves on as soon as the job has started. Defaults to `true`."
+	runSyncTimeoutDescription      = "How long to wait for the sync, including waiting out another sync of the connection, as a Go duration such as `90s`, " +
+		"`45m` or `2h`. Defaults to `" + defaultSyncTimeout + "`. Only meaningful with `wait = true`; setting it with `wait = false` is an error."
+	runSyncCancelOnTimeoutDescription = "Whether to cancel the job in Airbyte when `timeout` passes, or when Terraform is interrupted while waiting. " +
+		"With `false` the job keeps running in Airbyte. Defaults to `true`."
+	runSyncIfRunningDescription = "What to do when the connection is already syncing: `wait` waits for that sync to end and then starts a new one " +
+		"(the default); `fail` stops with an error naming the running job, and starts nothing."
+)
+
+func (r *runSyncResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keepInt := []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}
+	keepStr := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Runs a sync of an Airbyte connection, the way the **Sync now** button does, and records the job. " +
+			"A new sync runs when the resource is created and whenever it is replaced: when `connection_id` or `triggers` change, " +
+			"or when the resource is tainted (after a sync that failed, was cancelled or timed out). " +
+			"By default Terraform waits for the sync to end and fails when it does not succeed. Changing `wait`, `timeout`, " +
+			"`cancel_on_timeout` or `if_running` starts nothing. Destroying the resource does nothing in Airbyte: a finished job " +
+			"cannot be deleted, and it stays in the connection's job history.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The id of the sync job, the same as `job_id`, as a string.",
+				PlanModifiers:       keepStr,
+			},
+			"connection_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: runSyncConnectionIDDescription + " Changing it runs a new sync.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{uuidValidator{}},
+			},
+			"wait": schema.BoolAttribute{
+				Optional: true, Computed: true,
+				Default:             booldefault.StaticBool(true),
+				MarkdownDescription: runSyncWaitDescription,
+			},
+			"timeout": schema.StringAttribute{
+				Optional: true, Computed: true,
+				Default:             stringdefault.StaticString(defaultSyncTimeout),
+				MarkdownDescription: runSyncTimeoutDescription,
+				Validators:          []validator.String{durationValidator{}},
+			},
+			"cancel_on_timeout": schema.BoolAttribute{
+				Optional: true, Computed: true,
+				Default:             booldefault.StaticBool(true),
+				MarkdownDescription: runSyncCancelOnTimeoutDescription,
+			},
+			"triggers": schema.MapAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Arbitrary values that, when any of them changes, run a new sync (the resource is replaced), like " +
+					"`terraform_data`'s `triggers_replace`. For example `{ config = sha1(jsonencode(airbyte_connection.example.configurations)) }` " +
+					"syncs again whenever the connection's streams change.",
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+			},
+			"if_running": schema.StringAttribute{
+				Optional: true, Computed: true,
+				Default:             stringdefault.StaticString(defaultIfRunning),
+				MarkdownDescription: runSyncIfRunningDescription,
+				Validators:          []validator.String{stringvalidator.OneOf(ifRunningWait, ifRunningFail)},
+			},
+			"job_id": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "The id of the sync job this resource ran.",
+				PlanModifiers:       keepInt,
+			},
+			"job_type": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The type of the job: always `sync`.",
+				PlanModifiers:       keepStr,
+			},
+			"status": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "The job's status when last read: `pending`, `queued`, `running` or `incomplete` while it runs, " +
+					"then `succeeded`, `failed` or `cancelled`.",
+				PlanModifiers: keepStr,
+			},
+			"start_time": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "When the job was created, in RFC 3339.",
+				PlanModifiers:       keepStr,
+			},
+			"last_updated_at": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "When the job last changed, in RFC 3339; null while Airbyte does not say.",
+				PlanModifiers:       keepStr,
+			},
+			"duration": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "How long the job ran, as an ISO 8601 duration such as `PT5M7S`; null while Airbyte does not say.",
+				PlanModifiers:       keepStr,
+			},
+			"bytes_synced": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "How many bytes the job moved, as of its last read.",
+				PlanModifiers:       keepInt,
+			},
+			"rows_synced": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "How many rows (records) the job moved, as of its last read.",
+				PlanModifiers:       keepInt,
+			},
+			"job_url": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The job in the connection's timeline in the Airbyte web UI, with its logs; null when the UI's address cannot be derived from `server_url`.",
+				PlanModifiers:       keepStr,
+			},
+		},
+	}
+}
+
+// ValidateConfig refuses a timeout without waiting, which would have no effect.
+func (r *runSyncResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var wait types.Bool
+	var timeout types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("wait"), &wait)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("timeout"), &timeout)...)
+	resp.Diagnostics.Append(validateSyncTimeout(wait, timeout)...)
+}
+
+// validateSyncTimeout reports a timeout set together with wait = false.
+func validateSyncTimeout(wait types.Bool, timeout types.String) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if known(wait) && !wait.ValueBool() && !timeout.IsNull() {
+		diags.AddAttributeError(path.Root("timeout"), "Timeout Without Waiting",
+			"timeout bounds the wait for the sync, but wait is false, so nothing waits and the timeout would have no effect. "+
+				"Remove timeout, or set wait = true.")
+	}
+	return diags
+}
+
+// syncRequestFrom builds the runner's request from the arguments the
+// resource and the action share; null values take their defaults.
+func syncRequestFrom(connectionID types.String, wait types.Bool, timeout types.String, cancelOnTimeout types.Bool, ifRunning types.String) (syncRequest, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	req := syncRequest{
+		ConnectionID:    connectionID.ValueString(),
+		Wait:            wait.IsNull() || wait.ValueBool(),
+		CancelOnTimeout: cancelOnTimeout.IsNull() || cancelOnTimeout.ValueBool(),
+		IfRunning:       ifRunning.ValueString(),
+	}
+	if req.IfRunning == "" {
+		req.IfRunning = defaultIfRunning
+	}
+	raw := timeout.ValueString()
+	if raw == "" {
+		raw = defaultSyncTimeout
+	}
+	d, err := time.ParseDuration(raw)
+	if err != nil || d <= 0 {
+		diags.AddAttributeError(path.Root("timeout"), "Invalid Duration",
+			fmt.Sprintf("%q is not a positive duration. Write a number with a unit, such as \"30s\", \"5m\" or \"1h30m\".", raw))
+	}
+	req.Timeout = d
+	return req, diags
+}
+
+func (r *runSyncResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan runSyncResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	sreq, d := syncRequestFrom(plan.ConnectionID, plan.Wait, plan.Timeout, plan.CancelOnTimeout, plan.IfRunning)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	workspaceID, d := r.data.connectionWorkspace(ctx, path.Root("connection_id"), sreq.ConnectionID)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	job, err := r.data.syncs.run(ctx, sreq)
+	if job != nil {
+		// Whatever happened next, the job exists: state keeps it. With an
+		// error besides, Terraform marks the resource tainted, so the next
+		// apply runs a new sync.
+		plan.fill(job, workspaceID, r.data.webRoot)
+		plan.ID = types.StringValue(strconv.FormatInt(job.JobID, 10))
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
+	if err != nil {
+		summary, detail := describeSyncError(err, sreq, workspaceID, r.data.webRoot)
+		if job != nil {
+			detail += " The job is saved in the Terraform state and the resource is marked tainted, so the next apply starts a new sync."
+		}
+		resp.Diagnostics.AddError(summary, detail)
+	}
+}
+
+// describeSyncError explains a sync that did not succeed, for the resource
+// and the action alike: what happened, with the job's id, status and link,
+// and what to do.
+func describeSyncError(err error, req syncRequest, workspaceID, webRoot string) (summary, detail string) {
+	var se *syncError
+	if !errors.As(err, &se) {
+		return "Sync Failed", fmt.Sprintf("Running a sync of the connection %q failed: %v.", req.ConnectionID, err)
+	}
+	link := func(j *client.Job) string {
+		if j == nil || webRoot == "" || workspaceID == "" {
+			return ""
+		}
+		return " See " + client.JobURL(webRoot, workspaceID, req.ConnectionID, j.JobID)
+	}
+	switch se.Kind {
+	case syncFailed:
+		summary = "Sync Failed"
+		if se.Job.Status == client.JobStatusCancelled {
+			summary = "Sync Cancelled"
+		}
+		detail = fmt.Sprintf("The sync job %d of the connection %q ended with status %q, having moved %d rows (%s).",
+			se.Job.JobID, req.ConnectionID, se.Job.Status, se.Job.RowsSynced, formatBytes(se.Job.BytesSynced))
+		if l := link(se.Job); l != "" {
+			detail += l + " for its logs."
+		} else {
+			detail += " Its logs are in the connection's job history in the Airbyte UI."
+		}
+	case syncAlreadyRunning:
+		summary = "Sync Already Running"
+		detail = fmt.Sprintf("Another sync (job %d, %s) is running on the connection %q, and if_running is %q, so no sync was started.",
+			se.Job.JobID, se.Job.Status, req.ConnectionID, ifRunningFail)
+		if l := link(se.Job); l != "" {
+			detail += l + "."
+		}
+		detail += fmt.Sprintf(" Apply again once it has ended, or set if_running = %q to wait for it.", ifRunningWait)
+	case syncTimedOut:
+		summary = "Sync Timed Out"
+		switch {
+		case se.Waiting:
+			detail = fmt.Sprintf("Another sync (job %d) of the connection %q was still running when the timeout of %s passed, so this sync "+
+				"was not started; the other sync was left running.", se.Job.JobID, req.ConnectionID, formatDuration(req.Timeout))
+		case se.Cancelled:
+			detail = fmt.Sprintf("The sync job %d of the connection %q timed out after %s, so it was cancelled (status %q, %d rows and %s moved).",
+				se.Job.JobID, req.ConnectionID, formatDuration(req.Timeout), se.Job.Status, se.Job.RowsSynced, formatBytes(se.Job.BytesSynced))
+		case se.Job.IsTerminal():
+			detail = fmt.Sprintf("The sync job %d of the connection %q timed out after %s, and ended with status %q meanwhile.",
+				se.Job.JobID, req.ConnectionID, formatDuration(req.Timeout), se.Job.Status)
+		default:
+			detail = fmt.Sprintf("The sync job %d of the connection %q timed out after %s and was not cancelled: it is still %s in Airbyte.",
+				se.Job.JobID, req.ConnectionID, formatDuration(req.Timeout), se.Job.Status)
+		}
+		if l := link(se.Job); l != "" {
+			detail += l + "."
+		}
+		if se.Err != nil {
+			detail += fmt.Sprintf(" Also: %v.", se.Err)
+		}
+		detail += " Raise timeout if syncs of this connection take longer."
+	case syncInterrupted:
+		summary = "Sync Interrupted"
+		switch {
+		case se.Job == nil:
+			detail = fmt.Sprintf("Terraform was interrupted before a sync of the connection %q started; no sync was started.", req.ConnectionID)
+		case se.Waiting:
+			detail = fmt.Sprintf("Terraform was interrupted while waiting for another sync (job %d) of the connection %q to end; "+
+				"no sync was started, and the other one was left running.", se.Job.JobID, req.ConnectionID)
+		case se.Cancelled:
+			detail = fmt.Sprintf("Terraform was interrupted while waiting for the sync job %d of the connection %q, so the job was cancelled (status %q).",
+				se.Job.JobID, req.ConnectionID, se.Job.Status)
+		default:
+			detail = fmt.Sprintf("Terraform was interrupted while waiting for the sync job %d of the connection %q; the job was not cancelled "+
+				"and is still %s in Airbyte.", se.Job.JobID, req.ConnectionID, se.Job.Status)
+		}
+		if l := link(se.Job); l != "" && !se.Waiting {
+			detail += l + "."
+		}
+		if se.Err != nil && !errors.Is(se.Err, context.Canceled) && !errors.Is(se.Err, context.DeadlineExceeded) {
+			detail += fmt.Sprintf(" Also: %v.", se.Err)
+		}
+	default:
+		summary = "Cannot Start Sync"
+		detail = fmt.Sprintf("Airbyte did not start a sync of the connection %q: %v.", req.ConnectionID, se.Err)
+		switch {
+		case client.IsConflict(se.Err):
+			detail += " The connection may be locked or disabled; check it in the Airbyte UI."
+		case client.IsForbidden(se.Err), client.IsNotFound(se.Err):
+			detail += " Check connection_id, and that the credentials may use the connection's workspace."
+		}
+	}
+	return summary, detail
+}
+
+func (r *runSyncResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state runSyncResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	jobID, err := strconv.ParseInt(state.ID.ValueString(), 10, 64)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid Sync Job ID",
+			fmt.Sprintf("%q is not a sync job id; job ids are whole numbers, such as 1234. Remove the resource with `terraform state rm` "+
+				"or import it again with a job id.", state.ID.ValueString()))
+		return
+	}
+	job, err := r.data.client.GetJob(ctx, jobID)
+	switch {
+	case client.IsNotFound(err):
+		resp.Diagnostics.AddWarning("Sync Job Not Found",
+			fmt.Sprintf("Airbyte no longer has the sync job %d, so it is removed from the Terraform state; the next apply runs a new sync.", jobID))
+		resp.State.RemoveResource(ctx)
+		return
+	case client.IsForbidden(err):
+		resp.Diagnostics.AddError("Sync Job Unknown Or Not Accessible",
+			fmt.Sprintf("Airbyte answered 403 for the sync job %d: the job is unknown, or these credentials may not see its workspace (%v). "+
+				"The state is kept. If the job no longer exists, remove it with `terraform state rm`; otherwise check the credentials.", jobID, err))
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot Read Sync Job",
+			fmt.Sprintf("Reading the sync job %d failed: %v. The state is kept; try again, or check the credentials if the error persists.", jobID, err))
+		return
+	}
+
+	imported := state.ConnectionID.IsNull() || state.ConnectionID.ValueString() == ""
+	if imported {
+		state.ConnectionID = types.StringValue(job.ConnectionID)
+	} else if job.ConnectionID != "" && job.ConnectionID != state.ConnectionID.ValueString() {
+		resp.Diagnostics.AddAttributeError(path.Root("connection_id"), "Sync Job Of Another Connection",
+			fmt.Sprintf("The sync job %d belongs to the connection %q, not to %q as the state says. Remove the resource with "+
+				"`terraform state rm` and import the job again.", jobID, job.ConnectionID, state.ConnectionID.ValueString()))
+		return
+	}
+	workspaceID, d := r.data.connectionWorkspace(ctx, path.Root("connection_id"), state.ConnectionID.ValueString())
+	if d.HasError() && !imported && r.connectionGone(ctx, state.ConnectionID.ValueString()) {
+		resp.Diagnostics.AddWarning("Connection Of Sync Job Deleted",
+			fmt.Sprintf("The connection %q of the sync job %d no longer exists in Airbyte, so the sync is removed from the Terraform state; "+
+				"the next apply runs a new sync of the connection the configuration names.", state.ConnectionID.ValueString(), jobID))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	state.fill(job, workspaceID, r.data.webRoot)
+	state.ID = types.StringValue(strconv.FormatInt(job.JobID, 10))
+	// An imported job has no Terraform-only settings yet: give them their
+	// defaults so that a configuration that leaves them out plans no change.
+	if state.Wait.IsNull() {
+		state.Wait = types.BoolValue(true)
+	}
+	if state.Timeout.IsNull() {
+		state.Timeout = types.StringValue(defaultSyncTimeout)
+	}
+	if state.CancelOnTimeout.IsNull() {
+		state.CancelOnTimeout = types.BoolValue(true)
+	}
+	if state.IfRunning.IsNull() {
+		state.IfRunning = types.StringValue(defaultIfRunning)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// connectionGone reports whether the connection was deleted (or is unknown)
+// in Airbyte, once looking up its workspace has failed: a sync of a deleted
+// connection leaves the state rather than make every refresh fail.
+func (r *runSyncResource) connectionGone(ctx context.Context, connectionID string) bool {
+	conn, err := r.data.client.GetConnection(ctx, connectionID)
+	if err != nil {
+		return client.IsNotFound(err)
+	}
+	return conn.Status == client.ConnectionStatusDeprecated
+}
+
+// Update changes only Terraform-side settings (wait, timeout,
+// cancel_on_timeout, if_running): every other change replaces the resource.
+// Nothing is sent to Airbyte.
+func (r *runSyncResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state runSyncResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.syncJobModel = state.syncJobModel
+	plan.ID = state.ID
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete forgets the job: a job cannot be deleted in Airbyte, and a finished
+// sync cannot be undone.
+func (r *runSyncResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// ImportState takes a sync job id, such as 1234; Read then finds the job's
+// connection and checks its workspace.
+func (r *runSyncResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if id, err := strconv.ParseInt(req.ID, 10, 64); err != nil || id < 0 {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("%q is not a sync job id. Import with the job's number, which the connection's job history in the Airbyte UI shows: "+
+				"terraform import airbyte_run_sync.example 1234", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+// formatDuration writes a duration without its zero parts: "5m", not "5m0s".
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// formatBytes writes a byte count for people, such as "1.5 MB".
+func formatBytes(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
+}
