@@ -102,6 +102,10 @@ tf validate -no-color || fail "terraform validate rejected the quickstart config
 say "terraform apply -auto-approve"
 tf apply -auto-approve -input=false -no-color || fail "terraform apply did not succeed"
 
+say "the sync: status $(tf output -raw sync_status), $(tf output -raw sync_rows) rows"
+say "the sync history, newest first:"
+tf output -no-color -json sync_history | grep -o '"[^"]*"' | tr -d '"' | sed -e 's/^/demo:   /'
+
 say "terraform plan -detailed-exitcode (expecting no changes)"
 set +e
 tf plan -detailed-exitcode -input=false -no-color

@@ -1,4 +1,5 @@
-# A connection from a Postgres source to a Snowflake destination that syncs two streams every day at noon.
+# A connection from a Postgres source to a Snowflake destination that syncs two streams every day at noon,
+# a first sync run as soon as it exists, and the connection's sync history.
 # `make demo` applies this configuration to a local Airbyte emulator; to use it with Airbyte Cloud,
 # set source_id and destination_id to your own and configure the provider as shown below.
 
@@ -54,4 +55,39 @@ output "connection_id" {
 output "connection_url" {
   description = "Where to see the connection in the Airbyte web app."
   value       = airbyte_connection.quickstart.connection_url
+}
+
+# Sync the connection once it exists, and again whenever its streams change.
+# The apply waits for the sync and fails if it fails.
+resource "airbyte_run_sync" "quickstart" {
+  connection_id = airbyte_connection.quickstart.id
+  timeout       = "10m"
+  triggers = {
+    streams = join(",", airbyte_connection.quickstart.stream_names)
+  }
+}
+
+# The connection's most recent jobs, newest first.
+data "airbyte_sync_history" "quickstart" {
+  connection_id = airbyte_connection.quickstart.id
+  limit         = 5
+  depends_on    = [airbyte_run_sync.quickstart]
+}
+
+output "sync_status" {
+  description = "How the sync ended."
+  value       = airbyte_run_sync.quickstart.status
+}
+
+output "sync_rows" {
+  description = "How many rows the sync wrote."
+  value       = airbyte_run_sync.quickstart.rows_synced
+}
+
+output "sync_history" {
+  description = "The connection's recent jobs, newest first."
+  value = [
+    for job in data.airbyte_sync_history.quickstart.jobs :
+    "job ${job.job_id}: ${job.job_type} ${job.status}, ${job.rows_synced} rows, ${job.bytes_synced} bytes, started ${job.start_time}"
+  ]
 }
