@@ -57,7 +57,7 @@ func (d *connectionStateDataSource) Metadata(_ context.Context, req datasource.M
 }
 
 func (d *connectionStateDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configureDataSource(req, resp)
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *connectionStateDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -182,18 +182,4 @@ func jsonString(raw json.RawMessage) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(s)
-}
-
-// configureDataSource returns the provider's data for a data source's
-// Configure, or nil before the provider is configured.
-func configureDataSource(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *providerData {
-	if req.ProviderData == nil {
-		return nil
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Provider Data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
-		return nil
-	}
-	return data
 }

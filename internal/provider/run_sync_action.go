@@ -44,15 +44,7 @@ func (a *runSyncAction) Metadata(_ context.Context, req action.MetadataRequest, 
 }
 
 func (a *runSyncAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Provider Data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
-		return
-	}
-	a.data = data
+	a.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (a *runSyncAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
