@@ -74,7 +74,9 @@ func TestAccConnection_forbiddenReadKeepsState(t *testing.T) {
 	var forbid atomic.Bool
 	e := newAccEmulatorBehind(t, emulator.Options{Seed: 32}, func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if forbid.Load() && r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/connections/") {
+			// Credentials that lost access to the workspace: reads of its
+			// connections, one by one or listed, are forbidden.
+			if forbid.Load() && r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/connections") {
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(http.StatusForbidden)
 				fmt.Fprint(w, `{"status":403,"type":"https://reference.airbyte.com/reference/errors#forbidden","title":"forbidden",`+

@@ -334,25 +334,25 @@ func streamSchemaAttributes() map[string]schema.Attribute {
 					Optional: true, Computed: true,
 					MarkdownDescription: "The mapper's settings: set the one block that matches `type`.",
 					Attributes: map[string]schema.Attribute{
-						"hashing": mapperBlock("Hash a field.", map[string]string{
-							"target_field": "The field to hash.", "method": "The hash: MD2, MD5, SHA-1, SHA-224, SHA-256, SHA-384 or SHA-512.",
+						"hashing": mapperBlock("Replaces a field with its hash.", map[string]string{
+							"target_field": "The name of the field to hash.", "method": "The hash function: `MD2`, `MD5`, `SHA-1`, `SHA-224`, `SHA-256`, `SHA-384` or `SHA-512`.",
 							"field_name_suffix": "The suffix of the field that receives the hash."}, nil),
-						"field_renaming": mapperBlock("Rename a field.", map[string]string{
-							"original_field_name": "The field's name.", "new_field_name": "Its new name."}, nil),
-						"field_filtering": mapperBlock("Leave a field out.", map[string]string{"target_field": "The field to leave out."}, nil),
-						"row_filtering": mapperBlock("Keep only the rows that match.", map[string]string{
+						"field_renaming": mapperBlock("Renames a field.", map[string]string{
+							"original_field_name": "The name of the field in the source.", "new_field_name": "The name the field gets in the destination."}, nil),
+						"field_filtering": mapperBlock("Leaves a field out of the records.", map[string]string{"target_field": "The name of the field to leave out."}, nil),
+						"row_filtering": mapperBlock("Keeps only the records that match a filter.", map[string]string{
 							"conditions": "The filter, as JSON (use `jsonencode`), such as `{\"type\":\"EQUAL\",\"fieldName\":\"status\",\"comparisonValue\":\"active\"}`."}, nil),
 						"encryption": schema.SingleNestedAttribute{
 							Optional: true, Computed: true,
-							MarkdownDescription: "Encrypt a field, with AES or RSA.",
+							MarkdownDescription: "Encrypts a field, with AES (set `aes`) or RSA (set `rsa`).",
 							Attributes: map[string]schema.Attribute{
-								"aes": mapperBlock("AES encryption.", map[string]string{
-									"algorithm": "`AES`.", "field_name_suffix": "The suffix of the field that receives the ciphertext.",
-									"key": "The AES key.", "mode": "CBC, CFB, OFB, CTR, GCM or ECB.", "padding": "NoPadding or PKCS5Padding.",
-									"target_field": "The field to encrypt."}, map[string]bool{"key": true}),
-								"rsa": mapperBlock("RSA encryption.", map[string]string{
-									"algorithm": "`RSA`.", "field_name_suffix": "The suffix of the field that receives the ciphertext.",
-									"public_key": "The RSA public key.", "target_field": "The field to encrypt."}, nil),
+								"aes": mapperBlock("Encryption with a symmetric AES key.", map[string]string{
+									"algorithm": "The encryption algorithm: `AES`.", "field_name_suffix": "The suffix of the field that receives the ciphertext.",
+									"key": "The AES key, which Terraform treats as sensitive.", "mode": "The block cipher mode: `CBC`, `CFB`, `OFB`, `CTR`, `GCM` or `ECB`.",
+									"padding": "The padding: `NoPadding` or `PKCS5Padding`.", "target_field": "The name of the field to encrypt."}, map[string]bool{"key": true}),
+								"rsa": mapperBlock("Encryption with an RSA public key.", map[string]string{
+									"algorithm": "The encryption algorithm: `RSA`.", "field_name_suffix": "The suffix of the field that receives the ciphertext.",
+									"public_key": "The RSA public key that encrypts the field.", "target_field": "The name of the field to encrypt."}, nil),
 							},
 						},
 					},
@@ -614,6 +614,7 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 		resp.Diagnostics.AddError("Cannot Create Connection", connectionCreateErrorDetail(err))
 		return
 	}
+	r.data.listings.forget(conn.WorkspaceID)
 	tflog.Info(ctx, "created Airbyte connection", map[string]any{"connection_id": conn.ConnectionID})
 	if d := r.saveState(ctx, conn, plan, &resp.State, resp.Identity); d.HasError() {
 		// The connection exists: whatever went wrong, state must know its id
@@ -857,7 +858,7 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Identity != nil {
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, connectionIdentityModel{ConnectionID: types.StringValue(id)})...)
 	}
-	conn, err := r.data.client.GetConnection(ctx, id)
+	conn, err := r.readConnection(ctx, state.WorkspaceID.ValueString(), id)
 	switch {
 	case client.IsNotFound(err):
 		resp.Diagnostics.AddWarning("Connection Not Found",
@@ -884,6 +885,19 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	resp.Diagnostics.Append(r.saveState(ctx, conn, state, &resp.State, resp.Identity)...)
+}
+
+// readConnection reads one connection. A connection already in state (its
+// workspace known) is served from the workspace's listing, shared by every
+// connection refreshed in this run; an import, or a connection the listing
+// lacks, is read on its own.
+func (r *connectionResource) readConnection(ctx context.Context, workspaceID, id string) (*client.Connection, error) {
+	if workspaceID != "" {
+		if conn, ok := r.data.listings.lookup(ctx, workspaceID, id); ok {
+			return conn, nil
+		}
+	}
+	return r.data.client.GetConnection(ctx, id)
 }
 
 // saveState writes the API's connection into state, keeping the attributes
@@ -949,6 +963,7 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	conn, err := r.data.client.PatchConnection(ctx, id, patch)
+	r.data.listings.forget(state.WorkspaceID.ValueString())
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot Update Connection",
 			fmt.Sprintf("Airbyte refused to update the connection %q: %v. The connection is unchanged.", id, err))
@@ -1087,7 +1102,9 @@ func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.data.client.DeleteConnection(ctx, id); err != nil && !client.IsNotFound(err) {
+	err := r.data.client.DeleteConnection(ctx, id)
+	r.data.listings.forget(state.WorkspaceID.ValueString())
+	if err != nil && !client.IsNotFound(err) {
 		resp.Diagnostics.AddError("Cannot Delete Connection", fmt.Sprintf("Deleting the connection %q failed: %v", id, err))
 		return
 	}

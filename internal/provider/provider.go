@@ -88,6 +88,8 @@ type providerData struct {
 	actorWorkspaces sync.Map
 	// syncs runs sync jobs for the run_sync resource and action.
 	syncs *syncRunner
+	// listings serves the refresh of many connections from few requests.
+	listings *connectionListings
 }
 
 // New returns a constructor of the provider for the given version.
@@ -250,7 +252,7 @@ func (p *airbyteProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	tflog.Debug(ctx, "configured Airbyte client", map[string]any{"auth": s.authMode(), "workspace_id": s.workspaceID})
 
-	data := &providerData{client: c, workspaceID: s.workspaceID, syncs: &syncRunner{client: c, clock: p.clock}}
+	data := &providerData{client: c, workspaceID: s.workspaceID, syncs: &syncRunner{client: c, clock: p.clock}, listings: newConnectionListings(c)}
 	if root, err := c.WebRoot(); err == nil {
 		data.webRoot = root
 	} else {
