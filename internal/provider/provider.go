@@ -24,6 +24,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/client"
 )
 
@@ -86,6 +88,8 @@ type providerData struct {
 	// actorWorkspaces caches the workspace of each source, destination and
 	// connection looked up for verification: none ever changes workspace.
 	actorWorkspaces sync.Map
+	// lookups makes concurrent lookups of one workspace share a request.
+	lookups singleflight.Group
 	// syncs runs sync jobs for the run_sync resource and action.
 	syncs *syncRunner
 	// listings serves the refresh of many connections from few requests.

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -55,19 +56,39 @@ func (d *providerData) checkActorWorkspaces(ctx context.Context, sourceID, desti
 		}},
 	}
 	for _, l := range lookups {
-		ws, ok := d.actorWorkspaces.Load(l.id)
-		if !ok {
-			got, err := l.get(ctx, l.id)
-			if err != nil {
-				diags.Append(lookupError(l.attr, l.kind, l.id, err)...)
-				continue
-			}
-			d.actorWorkspaces.Store(l.id, got)
-			ws = got
+		ws, err := d.workspaceOf(ctx, l.kind+"/"+l.id, func(ctx context.Context) (string, error) { return l.get(ctx, l.id) })
+		if err != nil {
+			diags.Append(lookupError(l.attr, l.kind, l.id, err)...)
+			continue
 		}
-		diags.Append(d.checkWorkspace(l.attr, l.kind, l.id, ws.(string))...)
+		diags.Append(d.checkWorkspace(l.attr, l.kind, l.id, ws)...)
 	}
 	return diags
+}
+
+// workspaceOf returns the workspace of the object named by key ("source/<id>"
+// and the like), from the cache or else from get. Concurrent lookups of one
+// key share one request, so creating many connections from one source reads
+// the source once.
+func (d *providerData) workspaceOf(ctx context.Context, key string, get func(context.Context) (string, error)) (string, error) {
+	if ws, ok := d.actorWorkspaces.Load(key); ok {
+		return ws.(string), nil
+	}
+	v, err, _ := d.lookups.Do(key, func() (any, error) {
+		if ws, ok := d.actorWorkspaces.Load(key); ok {
+			return ws, nil
+		}
+		ws, err := get(ctx)
+		if err != nil {
+			return "", err
+		}
+		d.actorWorkspaces.Store(key, ws)
+		return ws, nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return v.(string), nil
 }
 
 // connectionWorkspace returns the workspace of a connection, looked up once
@@ -75,25 +96,31 @@ func (d *providerData) checkActorWorkspaces(ctx context.Context, sourceID, desti
 // against the provider's workspace. Errors are reported on attr.
 func (d *providerData) connectionWorkspace(ctx context.Context, attr path.Path, connectionID string) (string, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	key := "connection/" + connectionID
-	ws, ok := d.actorWorkspaces.Load(key)
-	if !ok {
+	ws, err := d.workspaceOf(ctx, "connection/"+connectionID, func(ctx context.Context) (string, error) {
 		conn, err := d.client.GetConnection(ctx, connectionID)
 		if err != nil {
-			diags.Append(lookupError(attr, "connection", connectionID, err)...)
-			return "", diags
+			return "", err
 		}
 		if conn.Status == client.ConnectionStatusDeprecated {
-			diags.AddAttributeError(attr, "Connection Deleted",
-				fmt.Sprintf("The connection %q was deleted in Airbyte. Use the id of a live connection.", connectionID))
-			return "", diags
+			return "", errConnectionDeleted
 		}
-		d.actorWorkspaces.Store(key, conn.WorkspaceID)
-		ws = conn.WorkspaceID
+		return conn.WorkspaceID, nil
+	})
+	switch {
+	case errors.Is(err, errConnectionDeleted):
+		diags.AddAttributeError(attr, "Connection Deleted",
+			fmt.Sprintf("The connection %q was deleted in Airbyte. Use the id of a live connection.", connectionID))
+		return "", diags
+	case err != nil:
+		diags.Append(lookupError(attr, "connection", connectionID, err)...)
+		return "", diags
 	}
-	diags.Append(d.checkWorkspace(attr, "connection", connectionID, ws.(string))...)
-	return ws.(string), diags
+	diags.Append(d.checkWorkspace(attr, "connection", connectionID, ws)...)
+	return ws, diags
 }
+
+// errConnectionDeleted is a connection lookup that found the connection deleted.
+var errConnectionDeleted = errors.New("the connection was deleted")
 
 // lookupError turns a failed lookup of an object by id into an attribute
 // error that says what the API answered and what to do.
