@@ -20,12 +20,10 @@ var sensitiveLogKeys = []string{
 // WithLogging returns a context with the "client" tflog subsystem set up,
 // masking the given secret values (client secret, bearer token, password)
 // wherever they might appear in a field or message. Call it on the context
-// passed to client methods; without it the client logs to a subsystem that
-// tflog creates on the fly, with a warning.
-//
-// The client also masks its own credentials on every log call, so passing
-// secrets here matters only for values the client does not know.
+// passed to client methods to mask values the client does not know; the
+// client sets the subsystem up, masking its own credentials, on every call.
 func WithLogging(ctx context.Context, secrets ...string) context.Context {
+	ctx = context.WithValue(ctx, loggingSetUp{}, true)
 	ctx = tflog.NewSubsystem(ctx, LogSubsystem)
 	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, LogSubsystem, sensitiveLogKeys...)
 	return maskSecrets(ctx, secrets)
@@ -45,8 +43,16 @@ func maskSecrets(ctx context.Context, secrets []string) context.Context {
 	return tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, nonEmpty...)
 }
 
-// logContext adds masking of this client's credentials to ctx.
+// loggingSetUp marks a context on which WithLogging set up the subsystem.
+type loggingSetUp struct{}
+
+// logContext makes sure the "client" subsystem is set up on ctx, masking
+// this client's credentials, so that callers need not call WithLogging;
+// one set up by the caller is kept, with its own masks.
 func (c *Client) logContext(ctx context.Context) context.Context {
+	if ctx.Value(loggingSetUp{}) == nil {
+		return WithLogging(ctx, c.secrets()...)
+	}
 	return maskSecrets(ctx, c.secrets())
 }
 

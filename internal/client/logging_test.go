@@ -81,6 +81,10 @@ func TestStaticCredentialsAreMaskedEvenWithoutWithLogging(t *testing.T) {
 					t.Errorf("logs contain %q", secret)
 				}
 			}
+			// The client sets its subsystem up itself: tflog has nothing to warn about.
+			if strings.Contains(logs, "wasn't created") || !strings.Contains(logs, `"@module":"provider.client"`) {
+				t.Errorf("the client subsystem was not set up:\n%s", logs)
+			}
 		})
 	}
 }
