@@ -4,6 +4,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -11,13 +12,23 @@ import (
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/provider"
 )
 
-// version is set at build time through -ldflags "-X main.version=…".
-var version = "dev"
+// version and commit are set at build time through
+// -ldflags "-X main.version=… -X main.commit=…" (see GNUmakefile and .goreleaser.yml).
+var (
+	version = "dev"
+	commit  = "none"
+)
 
 func main() {
 	var debug bool
+	var printVersion bool
 	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers such as delve")
+	flag.BoolVar(&printVersion, "version", false, "print the provider's version and commit, then exit")
 	flag.Parse()
+	if printVersion {
+		fmt.Printf("terraform-provider-airbyte %s (commit %s)\n", version, commit)
+		return
+	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         provider.RegistryAddress,

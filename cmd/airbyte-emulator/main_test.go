@@ -53,11 +53,11 @@ func TestRunPrintsInfoAndServes(t *testing.T) {
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&tok)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || tok.AccessToken == "" {
+	if resp.StatusCode != http.StatusOK || tok.AccessToken == "" {
 		t.Fatalf("token: status %d", resp.StatusCode)
 	}
 
-	req, _ := http.NewRequest("GET", info.ServerURL+"/connections?workspaceIds="+info.Workspaces[0].WorkspaceID, nil)
+	req, _ := http.NewRequest(http.MethodGet, info.ServerURL+"/connections?workspaceIds="+info.Workspaces[0].WorkspaceID, nil)
 	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
@@ -68,7 +68,7 @@ func TestRunPrintsInfoAndServes(t *testing.T) {
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&list)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || len(list.Data) != 3 {
+	if resp.StatusCode != http.StatusOK || len(list.Data) != 3 {
 		t.Fatalf("list: status %d, %d connections", resp.StatusCode, len(list.Data))
 	}
 

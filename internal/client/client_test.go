@@ -111,16 +111,6 @@ func writeRaw(w http.ResponseWriter, status int, contentType, body string) {
 	_, _ = io.WriteString(w, body)
 }
 
-// decodeBody unmarshals a recorded JSON body into a generic map.
-func decodeBody(t *testing.T, b []byte) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("request body %q is not a JSON object: %v", b, err)
-	}
-	return m
-}
-
 // sleepRecorder replaces Config.Sleep: it records the waits and returns at
 // once, so tests can assert exact Retry-After handling.
 type sleepRecorder struct {

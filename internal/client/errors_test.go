@@ -96,7 +96,7 @@ func TestAPIErrorParsing(t *testing.T) {
 			if !errors.As(err, &apiErr) {
 				t.Fatalf("err = %v (%T), want *APIError", err, err)
 			}
-			if apiErr.StatusCode != tt.status || apiErr.Method != "PATCH" || apiErr.Path != "/connections/"+connID {
+			if apiErr.StatusCode != tt.status || apiErr.Method != http.MethodPatch || apiErr.Path != "/connections/"+connID {
 				t.Errorf("APIError = %+v", apiErr)
 			}
 			if tt.check != nil {

@@ -311,7 +311,7 @@ func TestHandlerPassesTrafficThrough(t *testing.T) {
 	})
 	h := rec.Handler(next, HandlerOptions{CheckRequests: true, CheckResponses: true})
 	reqBody := `{"status":"inactive"}`
-	req := httptest.NewRequest("PATCH", "/v1/connections/"+connectionID, strings.NewReader(reqBody))
+	req := httptest.NewRequest(http.MethodPatch, "/v1/connections/"+connectionID, strings.NewReader(reqBody))
 	req.Header.Set("Content-Type", jsonType)
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, req)

@@ -101,7 +101,7 @@ func (e *env) login() string {
 	defer resp.Body.Close()
 	var tok map[string]any
 	_ = json.NewDecoder(resp.Body).Decode(&tok)
-	if resp.StatusCode != 200 {
+	if resp.StatusCode != http.StatusOK {
 		e.t.Fatalf("login: status %d", resp.StatusCode)
 	}
 	return tok["access_token"].(string)

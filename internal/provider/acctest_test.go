@@ -66,7 +66,7 @@ func newAccEmulator(t *testing.T, opts emulator.Options) *accEmulator {
 func newAccEmulatorBehind(t *testing.T, opts emulator.Options, front func(emu http.Handler) http.Handler) *accEmulator {
 	t.Helper()
 	emu := emulator.New(opts)
-	var h http.Handler = conformance.Wrap(emu)
+	h := conformance.Wrap(emu)
 	if front != nil {
 		h = front(h)
 	}

@@ -275,7 +275,7 @@ func TestProtocolConnection_importOtherWorkspace(t *testing.T) {
 // listConnections runs the ListResource RPC and collects every event.
 func listConnections(t *testing.T, server tfprotov6.ProviderServer, cfg *tfprotov6.DynamicValue, includeResource bool, limit int64) []tfprotov6.ListResourceResult {
 	t.Helper()
-	lister, ok := server.(tfprotov6.ProviderServerWithListResource)
+	lister, ok := server.(tfprotov6.ListResourceServer)
 	if !ok {
 		t.Fatal("the provider server does not serve list resources")
 	}
@@ -449,7 +449,7 @@ func TestProtocolConnectionList_validate(t *testing.T) {
 	e := newAccEmulator(t, emulator.Options{Seed: 56})
 	server := newProtocolServer(t, e)
 	types := readProtocolTypes(t, server)
-	lister := server.(tfprotov6.ProviderServerWithListResource)
+	lister := server.(tfprotov6.ListResourceServer)
 	for _, tc := range []struct {
 		values map[string]any
 		want   string

@@ -82,7 +82,7 @@ func checkQuartzCron(expr string) (problem string) {
 		}
 		// go-quartz refuses ranges that wrap around, such as "22-2" or "FRI-MON", with an unhelpful reason.
 		for _, part := range strings.Split(f, ",") {
-			if m := descendingRange.FindStringSubmatch(part); m != nil && isDescending(m[1], m[2], i) {
+			if m := descendingRange.FindStringSubmatch(part); len(m) == 3 && isDescending(m[1], m[2], i) {
 				return fmt.Sprintf("The cron expression %q has the range %q in the %s field, which runs backwards. "+
 					"Write it as a list of two ascending ranges instead (for example \"22-23,0-2\" or \"FRI-SAT,SUN-MON\"). %s",
 					expr, m[0], quartzFieldNames[i], quartzCronHelp)

@@ -202,7 +202,7 @@ func TestSyncRunnerWithoutWait(t *testing.T) {
 	req.Wait = false
 	begin := f.clk.Now()
 	job, err := f.runner.run(context.Background(), req)
-	if err != nil || job.IsTerminal() || f.clk.Now() != begin {
+	if err != nil || job.IsTerminal() || !f.clk.Now().Equal(begin) {
 		t.Fatalf("run = %+v, %v after %s; want the started job at once", job, err, f.clk.Now().Sub(begin))
 	}
 }
