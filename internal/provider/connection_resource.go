@@ -586,13 +586,11 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultConnectionCreateTimeout)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, defaultConnectionCreateTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	resp.Diagnostics.Append(r.data.checkActorWorkspaces(ctx, plan.SourceID.ValueString(), plan.DestinationID.ValueString())...)
 	if resp.Diagnostics.HasError() {
@@ -841,13 +839,11 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := state.Timeouts.Read(ctx, defaultConnectionReadTimeout)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, defaultConnectionReadTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	id := state.ConnectionID.ValueString()
 	if id == "" {
@@ -923,6 +919,25 @@ func (r *connectionResource) saveState(ctx context.Context, conn *client.Connect
 	return diags
 }
 
+// withTimeout applies an operation's timeout (from the timeouts block, or
+// def) to ctx. ok is false when the timeout could not be read.
+func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc, bool) {
+	timeout, d := get(ctx, def)
+	diags.Append(d...)
+	if d.HasError() {
+		return ctx, func() {}, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	return ctx, cancel, true
+}
+
+// inWorkspace checks that the connection in state belongs to the provider's
+// workspace before it is changed or deleted.
+func (r *connectionResource) inWorkspace(state connectionResourceModel, diags *diag.Diagnostics) bool {
+	diags.Append(r.data.checkWorkspace(path.Root("connection_id"), "connection", state.ConnectionID.ValueString(), state.WorkspaceID.ValueString())...)
+	return !diags.HasError()
+}
+
 func orFalse(v types.Bool) types.Bool {
 	if v.IsNull() || v.IsUnknown() {
 		return types.BoolValue(false)
@@ -938,17 +953,14 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := plan.Timeouts.Update(ctx, defaultConnectionUpdateTimeout)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, defaultConnectionUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	id := state.ConnectionID.ValueString()
-	resp.Diagnostics.Append(r.data.checkWorkspace(path.Root("connection_id"), "connection", id, state.WorkspaceID.ValueString())...)
-	if resp.Diagnostics.HasError() {
+	if !r.inWorkspace(state, &resp.Diagnostics) {
 		return
 	}
 	patch, changed, d := r.patchRequest(ctx, plan, state, cfg)
@@ -1089,17 +1101,14 @@ func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := state.Timeouts.Delete(ctx, defaultConnectionDeleteTimeout)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, defaultConnectionDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	id := state.ConnectionID.ValueString()
-	resp.Diagnostics.Append(r.data.checkWorkspace(path.Root("connection_id"), "connection", id, state.WorkspaceID.ValueString())...)
-	if resp.Diagnostics.HasError() {
+	if !r.inWorkspace(state, &resp.Diagnostics) {
 		return
 	}
 	err := r.data.client.DeleteConnection(ctx, id)
