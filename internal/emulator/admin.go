@@ -15,8 +15,9 @@ import (
 //	GET  /_emulator/stats                                  Stats as JSON
 //	POST /_emulator/reset-stats                            zero the counters (204)
 //	POST /_emulator/faults                                 change faults; body fields (all optional):
-//	     latency, job_duration, token_ttl (Go duration strings such as "250ms"),
-//	     fail_rate, lost_response_rate, rate_limit (numbers), retry_after (bool);
+//	     latency, spike_latency, job_duration, token_ttl (Go duration strings such as "250ms"),
+//	     fail_rate, lost_response_rate, rate_limit, throttle_rate, spike_rate, reset_rate (numbers),
+//	     retry_after (bool);
 //	     answers the resulting faults
 //	POST /_emulator/expire-tokens                          invalidate every issued token (204)
 //	POST /_emulator/connections/{connectionId}/fail-next-sync   the next sync job fails (204)
@@ -143,6 +144,10 @@ type faultsRequest struct {
 	LostResponseRate *float64 `json:"lost_response_rate"`
 	RateLimit        *float64 `json:"rate_limit"`
 	RetryAfter       *bool    `json:"retry_after"`
+	ThrottleRate     *float64 `json:"throttle_rate"`
+	SpikeRate        *float64 `json:"spike_rate"`
+	SpikeLatency     *string  `json:"spike_latency"`
+	ResetRate        *float64 `json:"reset_rate"`
 	JobDuration      *string  `json:"job_duration"`
 	TokenTTL         *string  `json:"token_ttl"`
 }
@@ -154,6 +159,10 @@ type faultsResponse struct {
 	LostResponseRate float64 `json:"lost_response_rate"`
 	RateLimit        float64 `json:"rate_limit"`
 	RetryAfter       bool    `json:"retry_after"`
+	ThrottleRate     float64 `json:"throttle_rate"`
+	SpikeRate        float64 `json:"spike_rate"`
+	SpikeLatency     string  `json:"spike_latency"`
+	ResetRate        float64 `json:"reset_rate"`
 	JobDuration      string  `json:"job_duration"`
 	TokenTTL         string  `json:"token_ttl"`
 }
@@ -168,7 +177,7 @@ func (e *Emulator) adminFaults(w http.ResponseWriter, r *http.Request) {
 	for _, d := range []struct {
 		in  *string
 		out *time.Duration
-	}{{req.Latency, &f.Latency}, {req.JobDuration, &f.JobDuration}, {req.TokenTTL, &f.TokenTTL}} {
+	}{{req.Latency, &f.Latency}, {req.SpikeLatency, &f.SpikeLatency}, {req.JobDuration, &f.JobDuration}, {req.TokenTTL, &f.TokenTTL}} {
 		if d.in == nil {
 			continue
 		}
@@ -179,14 +188,14 @@ func (e *Emulator) adminFaults(w http.ResponseWriter, r *http.Request) {
 		}
 		*d.out = v
 	}
-	if req.FailRate != nil {
-		f.FailRate = *req.FailRate
-	}
-	if req.LostResponseRate != nil {
-		f.LostResponseRate = *req.LostResponseRate
-	}
-	if req.RateLimit != nil {
-		f.RateLimit = *req.RateLimit
+	for _, r := range []struct {
+		in  *float64
+		out *float64
+	}{{req.FailRate, &f.FailRate}, {req.LostResponseRate, &f.LostResponseRate}, {req.RateLimit, &f.RateLimit},
+		{req.ThrottleRate, &f.ThrottleRate}, {req.SpikeRate, &f.SpikeRate}, {req.ResetRate, &f.ResetRate}} {
+		if r.in != nil {
+			*r.out = *r.in
+		}
 	}
 	if req.RetryAfter != nil {
 		f.RetryAfter = *req.RetryAfter
@@ -195,7 +204,8 @@ func (e *Emulator) adminFaults(w http.ResponseWriter, r *http.Request) {
 	f = e.Faults()
 	writeJSON(w, http.StatusOK, faultsResponse{
 		Latency: f.Latency.String(), FailRate: f.FailRate, LostResponseRate: f.LostResponseRate, RateLimit: f.RateLimit,
-		RetryAfter: f.RetryAfter, JobDuration: f.JobDuration.String(), TokenTTL: f.TokenTTL.String(),
+		RetryAfter: f.RetryAfter, ThrottleRate: f.ThrottleRate, SpikeRate: f.SpikeRate, SpikeLatency: f.SpikeLatency.String(),
+		ResetRate: f.ResetRate, JobDuration: f.JobDuration.String(), TokenTTL: f.TokenTTL.String(),
 	})
 }
 

@@ -63,7 +63,9 @@ func New(opts Options) *Emulator {
 		now:  opts.Now,
 		faults: Faults{
 			Latency: opts.Latency, FailRate: opts.FailRate, LostResponseRate: opts.LostResponseRate,
-			RateLimit: opts.RateLimit, RetryAfter: opts.RetryAfter, JobDuration: opts.JobDuration, TokenTTL: opts.TokenTTL,
+			RateLimit: opts.RateLimit, RetryAfter: opts.RetryAfter, ThrottleRate: opts.ThrottleRate,
+			SpikeRate: opts.SpikeRate, SpikeLatency: opts.SpikeLatency, ResetRate: opts.ResetRate,
+			JobDuration: opts.JobDuration, TokenTTL: opts.TokenTTL,
 		}.withDefaults(),
 		ids:       newIDSource(opts.Seed),
 		chaos:     rand.New(rand.NewPCG(uint64(opts.Seed), 0x6661756c7473)),
@@ -284,9 +286,12 @@ func (e *Emulator) countOnly(key string, h http.HandlerFunc) http.Handler {
 	})
 }
 
-// wrap applies, in order: latency, rate limit (429), injected failure (503),
-// authentication (401), then the handler; a "lost" response runs the
-// handler and then answers 502. Every outcome is counted in the stats.
+// wrap applies, in order: latency (and a latency spike), rate limit and
+// throttling (429), injected failure (503), authentication (401), then the
+// handler; a "lost" response runs the handler and then answers 502, a
+// "reset" one runs it and then drops the connection without an answer.
+// Every outcome is counted in the stats, and every injected fault in
+// Stats.Injected.
 func (e *Emulator) wrap(rt route, prefix string) http.Handler {
 	key := rt.statsKey()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -296,19 +301,23 @@ func (e *Emulator) wrap(rt route, prefix string) http.Handler {
 		e.mu.Lock()
 		f := e.faults
 		e.mu.Unlock()
-		if f.Latency > 0 && !sleep(r.Context(), f.Latency) {
+		roll := e.rollFaults(f)
+		delay := f.Latency
+		if roll.spike {
+			delay += f.SpikeLatency
+		}
+		if delay > 0 && !sleep(r.Context(), delay) {
 			writeJSON(rec, http.StatusServiceUnavailable, serviceUnavailable())
 			return
 		}
-		limited, fail, lost := e.rollFaults(f)
-		if limited {
-			if f.RetryAfter {
+		if roll.limited {
+			if roll.retryAfter {
 				rec.Header().Set("Retry-After", "1")
 			}
 			writeJSON(rec, http.StatusTooManyRequests, map[string]string{"message": "You are being rate limited."})
 			return
 		}
-		if fail {
+		if roll.fail {
 			writeProblem(rec, serviceUnavailable())
 			return
 		}
@@ -317,21 +326,46 @@ func (e *Emulator) wrap(rt route, prefix string) http.Handler {
 			return
 		}
 		base := requestScheme(r) + "://" + r.Host + prefix
-		if lost {
+		switch {
+		case roll.lost:
 			rt.handler(&discardWriter{h: http.Header{}}, r, base)
 			writeJSON(rec, http.StatusBadGateway, map[string]string{"message": "Bad Gateway: the response was lost (emulated fault)."})
-			return
+		case roll.reset:
+			rt.handler(&discardWriter{h: http.Header{}}, r, base)
+			// net/http closes the connection without writing anything when a
+			// handler panics with ErrAbortHandler, and logs nothing.
+			rec.status = statusReset
+			panic(http.ErrAbortHandler)
+		default:
+			rt.handler(rec, r, base)
 		}
-		rt.handler(rec, r, base)
 	})
 }
 
-// rollFaults decides, under the lock and from the seeded PRNG, whether this
-// request is rate limited, fails before its side effect, or loses its
-// response after it.
-func (e *Emulator) rollFaults(f Faults) (limited, fail, lost bool) {
+// statusReset is the status counted for a request whose connection was
+// dropped without a response (nginx's code for the same thing).
+const statusReset = 444
+
+// faultRoll is what the fault dice decided for one request.
+type faultRoll struct {
+	spike      bool // delayed by SpikeLatency
+	limited    bool // answered 429
+	retryAfter bool // the 429 carries Retry-After
+	fail       bool // answered 503 before any side effect
+	lost       bool // carried out, then answered 502
+	reset      bool // carried out, then the connection dropped
+}
+
+// rollFaults decides, under the lock and from the seeded PRNG, which faults
+// hit this request, and counts them in Stats.Injected.
+func (e *Emulator) rollFaults(f Faults) faultRoll {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	var roll faultRoll
+	roll.spike = f.SpikeRate > 0 && e.chaos.Float64() < f.SpikeRate
+	if roll.spike {
+		e.stats.Injected["spike"]++
+	}
 	if f.RateLimit > 0 {
 		now := e.now()
 		cut := 0
@@ -340,17 +374,30 @@ func (e *Emulator) rollFaults(f Faults) (limited, fail, lost bool) {
 		}
 		e.window = e.window[cut:]
 		if float64(len(e.window)) >= f.RateLimit {
-			return true, false, false
+			e.stats.Injected["rate_limited"]++
+			return faultRoll{spike: roll.spike, limited: true, retryAfter: f.RetryAfter}
 		}
 		e.window = append(e.window, now)
 	}
-	if f.FailRate > 0 && e.chaos.Float64() < f.FailRate {
-		return false, true, false
+	switch {
+	case f.ThrottleRate > 0 && e.chaos.Float64() < f.ThrottleRate:
+		roll.limited, roll.retryAfter = true, e.chaos.IntN(2) == 0
+		if roll.retryAfter {
+			e.stats.Injected["throttled_retry_after"]++
+		} else {
+			e.stats.Injected["throttled"]++
+		}
+	case f.FailRate > 0 && e.chaos.Float64() < f.FailRate:
+		roll.fail = true
+		e.stats.Injected["failed"]++
+	case f.LostResponseRate > 0 && e.chaos.Float64() < f.LostResponseRate:
+		roll.lost = true
+		e.stats.Injected["lost"]++
+	case f.ResetRate > 0 && e.chaos.Float64() < f.ResetRate:
+		roll.reset = true
+		e.stats.Injected["reset"]++
 	}
-	if f.LostResponseRate > 0 && e.chaos.Float64() < f.LostResponseRate {
-		return false, false, true
-	}
-	return false, false, false
+	return roll
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {
@@ -376,10 +423,15 @@ type Stats struct {
 	RequestsTotal int64            `json:"requests_total"`
 	ByRoute       map[string]int64 `json:"by_route"`
 	ByStatus      map[string]int64 `json:"by_status"`
+	// Injected counts the faults injected, by kind: spike, rate_limited
+	// (the sliding window), throttled and throttled_retry_after (random
+	// 429s without and with Retry-After), failed (503), lost (502 after the
+	// fact) and reset (connection dropped after the fact).
+	Injected map[string]int64 `json:"injected"`
 }
 
 func newStats() Stats {
-	return Stats{ByRoute: map[string]int64{}, ByStatus: map[string]int64{}}
+	return Stats{ByRoute: map[string]int64{}, ByStatus: map[string]int64{}, Injected: map[string]int64{}}
 }
 
 func (e *Emulator) count(key string, status int) {
@@ -401,6 +453,9 @@ func (e *Emulator) Stats() Stats {
 	}
 	for k, v := range e.stats.ByStatus {
 		out.ByStatus[k] = v
+	}
+	for k, v := range e.stats.Injected {
+		out.Injected[k] = v
 	}
 	return out
 }

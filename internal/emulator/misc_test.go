@@ -1,7 +1,10 @@
 package emulator
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -187,11 +190,68 @@ func TestFaultInjection(t *testing.T) {
 			t.Fatalf("admin request delayed %v", d)
 		}
 	})
+	t.Run("reset drops the connection after the side effect", func(t *testing.T) {
+		e := newEnv(t, Options{Seed: 4})
+		e.emu.SetFaults(Faults{ResetRate: 1})
+		raw, err := json.Marshal(map[string]any{"sourceId": e.sourceID(stripe), "destinationId": e.destinationID(0, lake)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, err := http.NewRequest("POST", e.info.ServerURL+"/connections", bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+e.token)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			t.Fatalf("got status %d, want the connection dropped", resp.StatusCode)
+		}
+		e.emu.SetFaults(Faults{})
+		if n := len(e.emu.Snapshot().Connections); n != 1 {
+			t.Fatalf("%d connections, want the dropped request's one created", n)
+		}
+		if s := e.emu.Stats(); s.Injected["reset"] != 1 || s.ByStatus["444"] != 1 {
+			t.Fatalf("stats %+v", s)
+		}
+	})
+	t.Run("throttling answers 429 with and without Retry-After", func(t *testing.T) {
+		e := newEnv(t, Options{Seed: 4})
+		e.emu.SetFaults(Faults{ThrottleRate: 1})
+		with, without := 0, 0
+		for range 40 {
+			r := e.expect(e.call("GET", "/workspaces", nil), 429)
+			if r.header.Get("Retry-After") == "1" {
+				with++
+			} else {
+				without++
+			}
+		}
+		s := e.emu.Stats()
+		if with == 0 || without == 0 || s.Injected["throttled_retry_after"] != int64(with) || s.Injected["throttled"] != int64(without) {
+			t.Fatalf("%d with Retry-After, %d without; injected %v", with, without, s.Injected)
+		}
+	})
+	t.Run("latency spikes", func(t *testing.T) {
+		e := newEnv(t, Options{Seed: 4})
+		e.emu.SetFaults(Faults{SpikeRate: 1, SpikeLatency: 30 * time.Millisecond})
+		start := time.Now()
+		e.expect(e.call("GET", "/workspaces", nil), 200)
+		if d := time.Since(start); d < 30*time.Millisecond {
+			t.Fatalf("request took %v, want at least the 30ms spike", d)
+		}
+		if n := e.emu.Stats().Injected["spike"]; n != 1 {
+			t.Fatalf("%d spikes counted", n)
+		}
+	})
 	t.Run("admin faults endpoint", func(t *testing.T) {
 		e := newEnv(t, Options{Seed: 4})
-		got := e.expect(e.call("POST", srvAdmin(e, "/faults"), map[string]any{"fail_rate": 0.5, "job_duration": "5s", "retry_after": true}), 200).json(t)
+		got := e.expect(e.call("POST", srvAdmin(e, "/faults"), map[string]any{"fail_rate": 0.5, "job_duration": "5s", "retry_after": true,
+			"throttle_rate": 0.1, "spike_rate": 0.2, "spike_latency": "150ms", "reset_rate": 0.05}), 200).json(t)
 		want := map[string]any{"latency": "0s", "fail_rate": 0.5, "lost_response_rate": float64(0), "rate_limit": float64(0),
-			"retry_after": true, "job_duration": "5s", "token_ttl": "15m0s"}
+			"retry_after": true, "throttle_rate": 0.1, "spike_rate": 0.2, "spike_latency": "150ms", "reset_rate": 0.05,
+			"job_duration": "5s", "token_ttl": "15m0s"}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("faults %v", got)
 		}
@@ -220,6 +280,7 @@ func TestStats(t *testing.T) {
 			"POST /api/v1/state/get": float64(1), "unmatched": float64(1), "GET /health": float64(1), "GET /workspaces": float64(1),
 		},
 		"by_status": map[string]any{"200": float64(5), "403": float64(1), "404": float64(1), "503": float64(1)},
+		"injected":  map[string]any{"failed": float64(1)},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("stats\n got %v\nwant %v", got, want)

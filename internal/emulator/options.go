@@ -6,6 +6,7 @@ import "time"
 const (
 	DefaultJobDuration     = 2 * time.Second
 	DefaultTokenTTL        = 900 * time.Second
+	DefaultSpikeLatency    = 200 * time.Millisecond
 	DefaultUnknownIDStatus = 403
 	DefaultUsername        = "airbyte"
 	DefaultPassword        = "password"
@@ -32,6 +33,19 @@ type Options struct {
 	// RetryAfter adds "Retry-After: 1" to 429 responses. The real server
 	// sends none, so it is off by default.
 	RetryAfter bool
+	// ThrottleRate is the fraction of API requests answered 429 at random,
+	// whatever the request rate; half of them, chosen at random, carry
+	// "Retry-After: 1" and half carry none, so a client meets both kinds.
+	ThrottleRate float64
+	// SpikeRate is the fraction of API requests delayed by SpikeLatency on
+	// top of Latency, like a server that is briefly slow.
+	SpikeRate float64
+	// SpikeLatency is the delay of a spike; zero means DefaultSpikeLatency.
+	SpikeLatency time.Duration
+	// ResetRate is the fraction of API requests that are carried out and
+	// then have their connection closed without any response, as when a
+	// proxy or load balancer drops it: the client sees a reset or EOF.
+	ResetRate float64
 
 	// JobDuration is how long a job takes from creation to success; it is
 	// pending for the first tenth of it and running for the rest.
@@ -68,6 +82,10 @@ type Faults struct {
 	LostResponseRate float64       `json:"lost_response_rate"`
 	RateLimit        float64       `json:"rate_limit"`
 	RetryAfter       bool          `json:"retry_after"`
+	ThrottleRate     float64       `json:"throttle_rate"`
+	SpikeRate        float64       `json:"spike_rate"`
+	SpikeLatency     time.Duration `json:"spike_latency"`
+	ResetRate        float64       `json:"reset_rate"`
 	JobDuration      time.Duration `json:"job_duration"`
 	TokenTTL         time.Duration `json:"token_ttl"`
 }
@@ -79,6 +97,9 @@ func (f Faults) withDefaults() Faults {
 	}
 	if f.TokenTTL <= 0 {
 		f.TokenTTL = DefaultTokenTTL
+	}
+	if f.SpikeLatency <= 0 {
+		f.SpikeLatency = DefaultSpikeLatency
 	}
 	return f
 }
