@@ -12,15 +12,25 @@ import (
 )
 
 // tokenRefreshMargin is how long before its expiry a token is replaced, so
-// that a token is never sent in its last seconds of validity.
+// that a token is never sent in its last seconds of validity. A token that
+// lives less than twice as long is replaced halfway through its life
+// instead, so that a short-lived token is still reused rather than fetched
+// anew for every request.
 const tokenRefreshMargin = 60 * time.Second
+
+// refreshTime is when a token fetched at fetched and expiring at expiry
+// should be replaced.
+func refreshTime(fetched, expiry time.Time) time.Time {
+	margin := min(tokenRefreshMargin, expiry.Sub(fetched)/2)
+	return expiry.Add(-margin)
+}
 
 // tokenCache holds the client-credentials access token. Concurrent callers
 // that find no valid token share one token request (singleflight).
 type tokenCache struct {
 	mu       sync.Mutex
 	token    string
-	expiry   time.Time // zero when there is no cached token
+	renew    time.Time // when to replace token; zero when there is none
 	inflight *tokenCall
 }
 
@@ -49,13 +59,13 @@ func (c *Client) credentials(ctx context.Context, req *request) (string, error) 
 	return c.tokens.get(ctx, c.now, c.fetchToken)
 }
 
-// get returns a cached token that is valid for more than tokenRefreshMargin,
+// get returns a cached token that is not yet due for renewal (refreshTime),
 // or waits for the single in-flight token request, starting one if none is
 // running.
 func (t *tokenCache) get(ctx context.Context, now func() time.Time, fetch func(context.Context) (string, time.Time, error)) (string, error) {
 	for {
 		t.mu.Lock()
-		if t.token != "" && now().Add(tokenRefreshMargin).Before(t.expiry) {
+		if t.token != "" && now().Before(t.renew) {
 			token := t.token
 			t.mu.Unlock()
 			return token, nil
@@ -69,11 +79,12 @@ func (t *tokenCache) get(ctx context.Context, now func() time.Time, fetch func(c
 		t.mu.Unlock()
 
 		if leader {
+			fetched := now()
 			call.token, call.expiry, call.err = fetch(ctx)
 			t.mu.Lock()
 			t.inflight = nil
 			if call.err == nil {
-				t.token, t.expiry = call.token, call.expiry
+				t.token, t.renew = call.token, refreshTime(fetched, call.expiry)
 			}
 			t.mu.Unlock()
 			close(call.done)
@@ -103,7 +114,7 @@ func (t *tokenCache) invalidate(token string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.token == token {
-		t.token, t.expiry = "", time.Time{}
+		t.token, t.renew = "", time.Time{}
 	}
 }
 

@@ -162,21 +162,44 @@ func TestTokenRefreshedBeforeExpiry(t *testing.T) {
 	}
 }
 
-func TestShortLivedOrUnboundedTokensAreNotCached(t *testing.T) {
-	for name, expires := range map[string]int64{"expires_in 60": 60, "expires_in absent": -1} {
-		t.Run(name, func(t *testing.T) {
-			api := newTokenAPI(t)
-			api.expiresIn.Store(expires)
-			c := newTestClient(t, api.root(), withClientCredentials)
-			for range 3 {
-				if _, err := c.GetConnection(context.Background(), connID); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if n := api.tokenRequests(); n != 3 {
-				t.Errorf("token requests = %d, want one per call", n)
-			}
-		})
+func TestUnboundedTokensAreNotCached(t *testing.T) {
+	api := newTokenAPI(t)
+	api.expiresIn.Store(-1)
+	c := newTestClient(t, api.root(), withClientCredentials)
+	for range 3 {
+		if _, err := c.GetConnection(context.Background(), connID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := api.tokenRequests(); n != 3 {
+		t.Errorf("token requests = %d, want one per call", n)
+	}
+}
+
+// A token that lives less than twice the refresh margin is replaced halfway
+// through its life: reused until then, so a 30-second token does not cost a
+// token request per API request.
+func TestShortLivedTokensAreReusedForHalfTheirLife(t *testing.T) {
+	api := newTokenAPI(t)
+	api.expiresIn.Store(30)
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	c := newTestClient(t, api.root(), withClientCredentials, func(c *Config) { c.Now = clock.now })
+	get := func() {
+		t.Helper()
+		if _, err := c.GetConnection(context.Background(), connID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get()
+	clock.advance(14 * time.Second)
+	get()
+	if n := api.tokenRequests(); n != 1 {
+		t.Fatalf("token requests = %d, want 1 in the first half of the token's life", n)
+	}
+	clock.advance(2 * time.Second)
+	get()
+	if n := api.tokenRequests(); n != 2 {
+		t.Fatalf("token requests = %d, want 2 past half the token's life", n)
 	}
 }
 
