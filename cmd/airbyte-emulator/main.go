@@ -47,7 +47,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.Float64Var(&opts.RateLimit, "rate-limit", 0, "API requests allowed per sliding second before 429 (0 = off)")
 	fs.BoolVar(&opts.RetryAfter, "retry-after", false, "send Retry-After: 1 with 429 responses")
 	fs.Float64Var(&opts.ThrottleRate, "throttle-rate", 0, "fraction of API requests answered 429 at random, half with Retry-After: 1")
-	fs.Float64Var(&opts.SpikeRate, "spike-rate", 0, "fraction of API requests delayed by -spike-latency")
+	fs.Float64Var(&opts.SpikeRate, "spike-rate", 0, "fraction of API requests whose answer is held back by -spike-latency after their side effect")
 	fs.DurationVar(&opts.SpikeLatency, "spike-latency", emulator.DefaultSpikeLatency, "delay of a latency spike")
 	fs.Float64Var(&opts.ResetRate, "reset-rate", 0, "fraction of API requests whose connection is dropped without a response after their side effect")
 	fs.DurationVar(&opts.JobDuration, "job-duration", emulator.DefaultJobDuration, "time a job takes to succeed")

@@ -286,10 +286,11 @@ func (e *Emulator) countOnly(key string, h http.HandlerFunc) http.Handler {
 	})
 }
 
-// wrap applies, in order: latency (and a latency spike), rate limit and
-// throttling (429), injected failure (503), authentication (401), then the
-// handler; a "lost" response runs the handler and then answers 502, a
-// "reset" one runs it and then drops the connection without an answer.
+// wrap applies, in order: latency, rate limit and throttling (429), injected
+// failure (503), authentication (401), then the handler; a "lost" response
+// runs the handler and then answers 502, a "reset" one runs it and then
+// drops the connection without an answer, a "spike" runs it and then holds
+// the answer back for SpikeLatency.
 // Every outcome is counted in the stats, and every injected fault in
 // Stats.Injected.
 func (e *Emulator) wrap(rt route, prefix string) http.Handler {
@@ -302,11 +303,7 @@ func (e *Emulator) wrap(rt route, prefix string) http.Handler {
 		f := e.faults
 		e.mu.Unlock()
 		roll := e.rollFaults(f)
-		delay := f.Latency
-		if roll.spike {
-			delay += f.SpikeLatency
-		}
-		if delay > 0 && !sleep(r.Context(), delay) {
+		if f.Latency > 0 && !sleep(r.Context(), f.Latency) {
 			writeJSON(rec, http.StatusServiceUnavailable, serviceUnavailable())
 			return
 		}
@@ -336,10 +333,53 @@ func (e *Emulator) wrap(rt route, prefix string) http.Handler {
 			// handler panics with ErrAbortHandler, and logs nothing.
 			rec.status = statusReset
 			panic(http.ErrAbortHandler)
+		case roll.spike:
+			// The spike delays the answer, not the work: a client that gives
+			// up waiting has still had its request carried out.
+			buf := &bufferedWriter{h: http.Header{}}
+			rt.handler(buf, r, base)
+			if !sleep(r.Context(), f.SpikeLatency) {
+				rec.status = statusClientGone
+				return
+			}
+			buf.replay(rec)
 		default:
 			rt.handler(rec, r, base)
 		}
 	})
+}
+
+// statusClientGone is the status counted for a request whose client gave up
+// before the answer was written (nginx's code for the same thing).
+const statusClientGone = 499
+
+// bufferedWriter holds a response to be written later.
+type bufferedWriter struct {
+	h      http.Header
+	status int
+	body   []byte
+}
+
+func (b *bufferedWriter) Header() http.Header { return b.h }
+func (b *bufferedWriter) Write(p []byte) (int, error) {
+	b.body = append(b.body, p...)
+	return len(p), nil
+}
+
+func (b *bufferedWriter) WriteHeader(code int) {
+	if b.status == 0 {
+		b.status = code
+	}
+}
+
+func (b *bufferedWriter) replay(w http.ResponseWriter) {
+	for k, v := range b.h {
+		w.Header()[k] = v
+	}
+	if b.status != 0 {
+		w.WriteHeader(b.status)
+	}
+	_, _ = w.Write(b.body)
 }
 
 // statusReset is the status counted for a request whose connection was
@@ -348,7 +388,7 @@ const statusReset = 444
 
 // faultRoll is what the fault dice decided for one request.
 type faultRoll struct {
-	spike      bool // delayed by SpikeLatency
+	spike      bool // answer held back by SpikeLatency
 	limited    bool // answered 429
 	retryAfter bool // the 429 carries Retry-After
 	fail       bool // answered 503 before any side effect

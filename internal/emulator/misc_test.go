@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -243,6 +244,28 @@ func TestFaultInjection(t *testing.T) {
 		}
 		if n := e.emu.Stats().Injected["spike"]; n != 1 {
 			t.Fatalf("%d spikes counted", n)
+		}
+		// A client that gives up during the spike has still had its request
+		// carried out.
+		e.emu.SetFaults(Faults{SpikeRate: 1, SpikeLatency: time.Minute})
+		raw, err := json.Marshal(map[string]any{"sourceId": e.sourceID(stripe), "destinationId": e.destinationID(0, lake)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, "POST", e.info.ServerURL+"/connections", bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+e.token)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			t.Fatalf("got status %d before the spike ended", resp.StatusCode)
+		}
+		if n := len(e.emu.Snapshot().Connections); n != 1 {
+			t.Fatalf("%d connections, want the timed-out request's one created", n)
 		}
 	})
 	t.Run("admin faults endpoint", func(t *testing.T) {

@@ -37,8 +37,10 @@ type Options struct {
 	// whatever the request rate; half of them, chosen at random, carry
 	// "Retry-After: 1" and half carry none, so a client meets both kinds.
 	ThrottleRate float64
-	// SpikeRate is the fraction of API requests delayed by SpikeLatency on
-	// top of Latency, like a server that is briefly slow.
+	// SpikeRate is the fraction of API requests whose answer is held back
+	// by SpikeLatency after the request was carried out, like a server that
+	// is briefly slow: a client that times out first has still had its
+	// request acted on.
 	SpikeRate float64
 	// SpikeLatency is the delay of a spike; zero means DefaultSpikeLatency.
 	SpikeLatency time.Duration
