@@ -29,6 +29,7 @@ var faultStatuses = map[int]string{
 	http.StatusServiceUnavailable: "503: injected fault; the server's own service-unavailable problem comes only from the health controller " +
 		"(REFERENCE.md §4.8 table, §6 item 8)",
 	http.StatusGatewayTimeout: "504: injected gateway fault (REFERENCE.md §6 item 8); declared by no operation",
+	499:                       "499: the emulator held the answer back (a latency spike) and the client gave up before it was written; nobody receives it",
 }
 
 // statusException accepts a response status the documents do not declare for

@@ -339,7 +339,7 @@ func (e *Emulator) wrap(rt route, prefix string) http.Handler {
 			buf := &bufferedWriter{h: http.Header{}}
 			rt.handler(buf, r, base)
 			if !sleep(r.Context(), f.SpikeLatency) {
-				rec.status = statusClientGone
+				rec.WriteHeader(statusClientGone) // nobody reads it: the client has gone
 				return
 			}
 			buf.replay(rec)

@@ -601,15 +601,9 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	conn, err := r.data.client.CreateConnection(ctx, in)
-	if client.IsAmbiguous(err) {
-		conn, d = r.reconcileCreate(ctx, in, err)
-		resp.Diagnostics.Append(d...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	} else if err != nil {
-		resp.Diagnostics.AddError("Cannot Create Connection", connectionCreateErrorDetail(err))
+	conn, d := r.create(ctx, in)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	r.data.listings.forget(conn.WorkspaceID)
@@ -636,11 +630,55 @@ func connectionCreateErrorDetail(err error) string {
 	return fmt.Sprintf("Airbyte refused to create the connection: %v.%s Nothing was created.", err, hint)
 }
 
+// reconcileGrace bounds the lookup that settles an interrupted create.
+const reconcileGrace = 15 * time.Second
+
+// maxUnsettledCreates is how many creates with an unknown outcome, each
+// shown by a listing to have made nothing, are tried before giving up.
+const maxUnsettledCreates = 3
+
+// create creates the connection. A create whose outcome is unknown is
+// settled by reconcileCreate: the connection it made is adopted, and when the
+// listing shows it made none the create is sent again, so a fault between
+// here and Airbyte never leaves a connection outside state or makes two.
+func (r *connectionResource) create(ctx context.Context, in client.ConnectionCreateRequest) (*client.Connection, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	for attempt := 1; ; attempt++ {
+		conn, err := r.data.client.CreateConnection(ctx, in)
+		switch {
+		case err == nil:
+			return conn, diags
+		case !client.IsAmbiguous(err):
+			diags.AddError("Cannot Create Connection", connectionCreateErrorDetail(err))
+			return nil, diags
+		}
+		conn, d := r.reconcileCreate(ctx, in, err)
+		diags.Append(d...)
+		if conn != nil || diags.HasError() {
+			return conn, diags
+		}
+		if ctx.Err() != nil {
+			diags.AddError("Connection Create Interrupted",
+				fmt.Sprintf("Creating the connection was interrupted (%v). Airbyte holds no connection from this source to this "+
+					"destination made since the request, so nothing was created.", err))
+			return nil, diags
+		}
+		if attempt == maxUnsettledCreates {
+			diags.AddError("Cannot Create Connection",
+				fmt.Sprintf("Creating the connection failed %d times (last: %v). Airbyte holds no connection from this source to this "+
+					"destination made since the requests, so nothing was created; apply again once Airbyte answers normally.", attempt, err))
+			return nil, diags
+		}
+		tflog.Info(ctx, "the failed create made no connection; sending it again", map[string]any{"attempt": attempt + 1})
+	}
+}
+
 // reconcileCreate runs when a create failed in a way that leaves open
 // whether Airbyte acted on it. It looks for a connection the request may have
 // created (same source, destination and name, created since the request) and
 // adopts it, so no connection is left outside Terraform's state and none is
-// created twice.
+// created twice. It returns no connection and no error when Airbyte holds no
+// such connection, so the create can be sent again.
 func (r *connectionResource) reconcileCreate(ctx context.Context, in client.ConnectionCreateRequest, cause error) (*client.Connection, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var amb *client.AmbiguousError
@@ -650,6 +688,14 @@ func (r *connectionResource) reconcileCreate(ctx context.Context, in client.Conn
 	}
 	tflog.Warn(ctx, "connection create had an unknown outcome; looking for the connection it may have created",
 		map[string]any{"error": cause.Error()})
+	if ctx.Err() != nil {
+		// Interrupted (Ctrl-C or a timeout) after the request may have
+		// reached Airbyte: look anyway, briefly, so that state still learns
+		// of a connection that was made.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), reconcileGrace)
+		defer cancel()
+	}
 	ws := r.data.workspaceID
 	if ws == "" {
 		if src, err := r.data.client.GetSource(ctx, in.SourceID); err == nil {
@@ -680,9 +726,7 @@ func (r *connectionResource) reconcileCreate(ctx context.Context, in client.Conn
 		tflog.Info(ctx, "adopted the connection the failed create made", map[string]any{"connection_id": found[0].ConnectionID})
 		return &found[0], diags
 	case 0:
-		diags.AddError("Cannot Create Connection",
-			fmt.Sprintf("Creating the connection failed (%v). Airbyte holds no connection from this source to this destination "+
-				"made since the request, so nothing was created; apply again.", cause))
+		tflog.Info(ctx, "Airbyte holds no connection made by the failed create")
 	default:
 		ids := make([]string, 0, len(found))
 		for _, c := range found {

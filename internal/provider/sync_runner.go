@@ -172,26 +172,45 @@ func (r *syncRunner) run(ctx context.Context, req syncRequest) (*client.Job, err
 	}
 }
 
+// maxUnsettledStarts is how many sync starts with an unknown outcome, each
+// shown by the job history to have started nothing, are tried before giving
+// up.
+const maxUnsettledStarts = 3
+
 // start creates a sync job. A start whose outcome is unknown (the response
 // was lost) is settled by looking for the job it may have made, so that a
-// retry never starts a second sync.
+// retry never starts a second sync; when it made none, the start is sent
+// again.
 func (r *syncRunner) start(ctx context.Context, connectionID string) (*client.Job, error) {
-	since := r.clock.Now().Add(-5 * time.Second) // allowing for clock skew between here and Airbyte
-	job, err := r.client.CreateJob(ctx, connectionID, client.JobTypeSync)
-	if !client.IsAmbiguous(err) {
-		return job, err
+	for attempt := 1; ; attempt++ {
+		since := r.clock.Now().Add(-5 * time.Second) // allowing for clock skew between here and Airbyte
+		job, err := r.client.CreateJob(ctx, connectionID, client.JobTypeSync)
+		if !client.IsAmbiguous(err) {
+			return job, err
+		}
+		tflog.Warn(ctx, "starting the sync had an unknown outcome; looking for the job it may have made",
+			map[string]any{"connection_id": connectionID, "error": err.Error()})
+		lookCtx, cancel := ctx, context.CancelFunc(func() {})
+		if ctx.Err() != nil {
+			// Interrupted after the start may have reached Airbyte: look
+			// anyway, briefly, so that a job that was started is known (and
+			// cancelled by the caller) rather than left running unseen.
+			lookCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), cancelTimeout)
+		}
+		found, lookErr := r.jobSince(lookCtx, connectionID, since)
+		cancel()
+		switch {
+		case lookErr != nil:
+			return nil, fmt.Errorf("%w; looking for the job it may have started failed too: %v. "+
+				"Check the connection's job history before starting another sync", err, lookErr)
+		case found != nil:
+			tflog.Info(ctx, "adopted the sync job the failed start made", map[string]any{"job_id": found.JobID})
+			return found, nil
+		case attempt == maxUnsettledStarts || ctx.Err() != nil:
+			return nil, fmt.Errorf("starting the sync failed %d times and the job history shows none of them started a job: %w", attempt, err)
+		}
+		// Nothing was started: starting again makes the only job.
 	}
-	tflog.Warn(ctx, "starting the sync had an unknown outcome; looking for the job it may have made",
-		map[string]any{"connection_id": connectionID, "error": err.Error()})
-	if found, lookErr := r.jobSince(ctx, connectionID, since); lookErr != nil {
-		return nil, fmt.Errorf("%w; looking for the job it may have started failed too: %v. "+
-			"Check the connection's job history before starting another sync", err, lookErr)
-	} else if found != nil {
-		tflog.Info(ctx, "adopted the sync job the failed start made", map[string]any{"job_id": found.JobID})
-		return found, nil
-	}
-	// Nothing was started: starting now makes the only job.
-	return r.client.CreateJob(ctx, connectionID, client.JobTypeSync)
 }
 
 // jobSince returns the newest sync job of the connection created at or after since.
