@@ -108,6 +108,13 @@ func (t *tokenCache) get(ctx context.Context, now func() time.Time, fetch func(c
 	}
 }
 
+// current returns the cached token, or "" when there is none.
+func (t *tokenCache) current() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.token
+}
+
 // invalidate drops the cached token if it is the one that was rejected (a
 // concurrent caller may already have replaced it).
 func (t *tokenCache) invalidate(token string) {

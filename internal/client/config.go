@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -261,7 +262,12 @@ func (c *Client) WebRoot() (string, error) { return c.webRoot, c.webRootErr }
 // secrets returns the credential values that must never appear in logs.
 func (c *Client) secrets() []string {
 	var s []string
-	for _, v := range []string{c.secret, c.bearer, c.password} {
+	values := []string{c.secret, c.bearer, c.password, c.tokens.current()}
+	if c.password != "" {
+		// What the Authorization header carries for basic auth.
+		values = append(values, base64.StdEncoding.EncodeToString([]byte(c.username+":"+c.password)))
+	}
+	for _, v := range values {
 		if v != "" {
 			s = append(s, v)
 		}

@@ -101,3 +101,28 @@ func TestWithLoggingMasksGivenValues(t *testing.T) {
 		t.Errorf("logs:\n%s", buf.String())
 	}
 }
+
+// The access token and the basic-auth header value are masked as well as the
+// configured secrets: an id that equals one of them ends up in the logged path.
+func TestDerivedCredentialsAreMasked(t *testing.T) {
+	api := newTokenAPI(t)
+	c := newTestClient(t, api.root(), withClientCredentials)
+	var buf bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	if _, err := c.GetConnection(ctx, connID); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = c.GetConnection(ctx, "tok-1")
+	if logs := buf.String(); !strings.Contains(logs, "/connections/") || strings.Contains(logs, "tok-1") {
+		t.Fatalf("the access token is not masked, or nothing was logged:\n%s", logs)
+	}
+
+	srv := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, _ []byte) { w.WriteHeader(http.StatusNotFound) })
+	basic := newTestClient(t, srv.root(), func(c *Config) { c.Username, c.Password = "user", "basic-password-value" })
+	encoded := "dXNlcjpiYXNpYy1wYXNzd29yZC12YWx1ZQ==" // base64 of user:basic-password-value
+	buf.Reset()
+	_, _ = basic.GetConnection(ctx, encoded)
+	if logs := buf.String(); !strings.Contains(logs, "/connections/") || strings.Contains(logs, encoded) {
+		t.Fatalf("the basic-auth value is not masked, or nothing was logged:\n%s", logs)
+	}
+}
