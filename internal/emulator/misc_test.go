@@ -198,7 +198,7 @@ func TestFaultInjection(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req, err := http.NewRequest("POST", e.info.ServerURL+"/connections", bytes.NewReader(raw))
+		req, err := http.NewRequest(http.MethodPost, e.info.ServerURL+"/connections", bytes.NewReader(raw))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -254,7 +254,7 @@ func TestFaultInjection(t *testing.T) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
-		req, err := http.NewRequestWithContext(ctx, "POST", e.info.ServerURL+"/connections", bytes.NewReader(raw))
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.info.ServerURL+"/connections", bytes.NewReader(raw))
 		if err != nil {
 			t.Fatal(err)
 		}
