@@ -90,7 +90,7 @@ func (c *Client) do(ctx context.Context, req *request, out any) error {
 			}
 			return cause
 		case err != nil:
-			failure = fmt.Errorf("%s %s: %w", req.method, req.path, err)
+			failure = &ConnectionError{Method: req.method, Path: req.path, Err: err}
 			switch classifyTransportError(err) {
 			case failurePermanent:
 				return failure
@@ -230,6 +230,11 @@ func (c *Client) decode(req *request, res *attemptResult, out any) error {
 	}
 	if len(bytes.TrimSpace(res.body)) == 0 {
 		return fail(errors.New("the body is empty"))
+	}
+	// A web UI or a proxy answers with a page, which JSON's "invalid
+	// character '<'" would not make plain.
+	if isHTML(res.contentType, res.body) {
+		return fail(fmt.Errorf("the body is an HTML page (%q), not JSON", bodySnippet(res.body, res.contentType)))
 	}
 	if err := json.Unmarshal(res.body, out); err != nil {
 		return fail(err)

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // maxErrorBodyBytes bounds APIError.Body.
@@ -16,6 +18,10 @@ const maxErrorBodyBytes = 64 << 10
 
 // maxSnippetRunes bounds the text quoted from a non-JSON error body.
 const maxSnippetRunes = 200
+
+// maxMessageFieldRunes bounds each field of a problem that APIError.Error
+// quotes, so that an enormous detail does not make an enormous diagnostic.
+const maxMessageFieldRunes = 1000
 
 // APIError is a non-2xx response. The Public API answers with RFC 9457-style
 // problems ({"type","title","detail","data":{"message"}}), framework handlers
@@ -51,19 +57,19 @@ func (e *APIError) Error() string {
 	}
 	structured := false
 	if e.Title != "" {
-		b.WriteString(": " + e.Title)
+		b.WriteString(": " + clip(e.Title, maxMessageFieldRunes))
 		structured = true
 	}
 	if e.Message != "" {
-		b.WriteString(": " + e.Message)
+		b.WriteString(": " + clip(e.Message, maxMessageFieldRunes))
 		structured = true
 	}
 	if e.Detail != "" && e.Detail != e.Message {
-		b.WriteString(" (" + e.Detail + ")")
+		b.WriteString(" (" + clip(e.Detail, maxMessageFieldRunes) + ")")
 		structured = true
 	}
 	if e.ErrorID != "" {
-		b.WriteString(" (errorId " + e.ErrorID + ")")
+		b.WriteString(" (errorId " + clip(e.ErrorID, maxMessageFieldRunes) + ")")
 		structured = true
 	}
 	if !structured {
@@ -123,27 +129,50 @@ func looksLikeJSON(contentType string, body []byte) bool {
 }
 
 // bodySnippet turns an unstructured body (an HTML error page from a proxy,
-// plain text) into one short line: tags removed, whitespace collapsed.
+// plain text) into one short line of valid UTF-8, as diagnostics must be:
+// tags removed, whitespace collapsed.
 func bodySnippet(body []byte, contentType string) string {
 	if len(body) == 0 {
 		return ""
 	}
-	text := string(body[:min(len(body), 8<<10)])
-	if strings.Contains(contentType, "html") || strings.HasPrefix(strings.TrimSpace(text), "<") {
+	text := strings.ToValidUTF8(string(body[:min(len(body), 8<<10)]), string(utf8.RuneError))
+	if isHTML(contentType, body) {
 		text = stripTags(text)
 	}
-	text = strings.Join(strings.Fields(text), " ")
-	r := []rune(text)
-	if len(r) > maxSnippetRunes {
-		text = string(r[:maxSnippetRunes]) + "…"
+	return clip(strings.Join(strings.Fields(text), " "), maxSnippetRunes)
+}
+
+// clip cuts s to at most n runes, marking a cut with an ellipsis.
+func clip(s string, n int) string {
+	runes := 0
+	for i := range s {
+		if runes == n {
+			return s[:i] + "…"
+		}
+		runes++
 	}
-	return text
+	return s
+}
+
+// isHTML reports whether a body is a page rather than data: an HTML media
+// type, or a body that starts with "<".
+func isHTML(contentType string, body []byte) bool {
+	trimmed := strings.TrimLeftFunc(string(body[:min(len(body), 64)]), unicode.IsSpace)
+	return strings.Contains(contentType, "html") || strings.HasPrefix(trimmed, "<")
 }
 
 // stripTags removes markup and the content of <script> and <style>.
 func stripTags(s string) string {
 	var b strings.Builder
-	lower := strings.ToLower(s)
+	// Only ASCII letters are lowered so that offsets in lower are offsets in
+	// s: strings.ToLower changes the length of some characters, such as the
+	// Kelvin sign.
+	lower := []byte(s)
+	for i, c := range lower {
+		if 'A' <= c && c <= 'Z' {
+			lower[i] = c + 'a' - 'A'
+		}
+	}
 	for i := 0; i < len(s); {
 		if s[i] != '<' {
 			b.WriteByte(s[i])
@@ -151,8 +180,8 @@ func stripTags(s string) string {
 			continue
 		}
 		for _, skip := range []string{"script", "style"} {
-			if strings.HasPrefix(lower[i+1:], skip) {
-				if end := strings.Index(lower[i:], "</"+skip); end >= 0 {
+			if bytes.HasPrefix(lower[i+1:], []byte(skip)) {
+				if end := bytes.Index(lower[i:], []byte("</"+skip)); end >= 0 {
 					i += end
 				}
 			}
@@ -192,6 +221,25 @@ func (e *AmbiguousError) Unwrap() error { return e.Err }
 func IsAmbiguous(err error) bool {
 	var a *AmbiguousError
 	return errors.As(err, &a)
+}
+
+// ConnectionError is a request that got no whole HTTP response: the server
+// could not be reached, the connection broke while the response was read, or
+// the attempt timed out. Nothing was heard from Airbyte.
+type ConnectionError struct {
+	Method string
+	Path   string
+	Err    error
+}
+
+func (e *ConnectionError) Error() string { return fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Err) }
+
+func (e *ConnectionError) Unwrap() error { return e.Err }
+
+// IsConnectionError reports a request that got no whole HTTP response.
+func IsConnectionError(err error) bool {
+	var c *ConnectionError
+	return errors.As(err, &c)
 }
 
 // DecodeError reports a 2xx response whose body is not the expected JSON.

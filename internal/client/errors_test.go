@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -159,6 +161,8 @@ func TestDecodeErrors(t *testing.T) {
 	}{
 		{"truncated JSON", "application/json", connectionJSON[:200], "unexpected end of JSON input"},
 		{"HTML on 200", "text/html", "<html>login</html>", "Content-Type text/html"},
+		{"web UI page", "text/html; charset=utf-8", "<!doctype html><html><head><title>Airbyte</title></head><body></body></html>",
+			`the body is an HTML page ("Airbyte"), not JSON`},
 		{"empty body", "application/json", "", "the body is empty"},
 		{"wrong shape", "application/json", `[1,2,3]`, "cannot unmarshal array"},
 		{"wrong field type", "application/json", `{"connectionId": 5}`, "cannot unmarshal number"},
@@ -182,6 +186,38 @@ func TestDecodeErrors(t *testing.T) {
 			}
 			if n := len(srv.requests()); n != 1 {
 				t.Errorf("requests = %d; a decoding error must not be retried", n)
+			}
+		})
+	}
+}
+
+// TestConnectionErrorsNameTheRequest: a request that gets no whole response
+// says which request it was, and is told apart from Airbyte's answers.
+func TestConnectionErrorsNameTheRequest(t *testing.T) {
+	cut := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(connectionJSON)))
+		_, _ = w.Write([]byte(connectionJSON[:len(connectionJSON)/2]))
+	}))
+	t.Cleanup(cut.Close)
+	refused := httptest.NewServer(http.NotFoundHandler())
+	refused.Close()
+
+	for name, tc := range map[string]struct{ root, want string }{
+		"cut mid-body": {cut.URL + publicPrefix, "GET /connections/" + connID + ": reading the 200 response: unexpected EOF"},
+		"refused":      {refused.URL + publicPrefix, "GET /connections/" + connID + ": Get "},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := newTestClient(t, tc.root, func(cfg *Config) { cfg.MaxRetries = -1 })
+			_, err := c.GetConnection(context.Background(), connID)
+			if !IsConnectionError(err) {
+				t.Fatalf("err = %v (%T), want a *ConnectionError", err, err)
+			}
+			if !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("error %q does not start with %q", err, tc.want)
+			}
+			if IsConnectionError(&APIError{Method: "GET", Path: "/x", StatusCode: 502}) {
+				t.Error("an answer from the server is not a connection error")
 			}
 		})
 	}

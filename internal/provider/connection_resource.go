@@ -381,6 +381,7 @@ func (r *connectionResource) ValidateConfig(ctx context.Context, req resource.Va
 		resp.Diagnostics.AddAttributeWarning(path.Root("data_residency"), "Data Residency Is Ignored",
 			"Airbyte no longer lets connections choose their data residency, so data_residency has no effect. Remove it from the configuration.")
 	}
+	resp.Diagnostics.Append(validateTimeouts(cfg.Timeouts)...)
 	resp.Diagnostics.Append(validateSchedule(ctx, cfg.Schedule)...)
 	resp.Diagnostics.Append(validateStreams(ctx, cfg.Configurations)...)
 	resp.Diagnostics.Append(validateTags(ctx, cfg.Tags)...)
@@ -393,6 +394,26 @@ func requireAttribute(v attr.Value, at path.Path, what string) diag.Diagnostics 
 	var diags diag.Diagnostics
 	if v.IsNull() {
 		diags.AddAttributeError(at, "Missing Required Argument", fmt.Sprintf("%s is required here. %s", at, what))
+	}
+	return diags
+}
+
+// validateTimeouts refuses a timeout of zero or less, which the timeouts
+// block's own check lets through and which would fail the operation before
+// it sends anything. Values that are not durations are left to that check.
+func validateTimeouts(v timeouts.Value) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if !known(v.Object) {
+		return diags
+	}
+	for name, a := range v.Attributes() {
+		s, ok := a.(types.String)
+		if !ok || !known(s) {
+			continue
+		}
+		if d, err := time.ParseDuration(s.ValueString()); err == nil && d <= 0 {
+			diags.Append(checkDuration(path.Root("timeouts").AtName(name), s.ValueString())...)
+		}
 	}
 	return diags
 }
@@ -620,12 +641,14 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 
 // connectionCreateErrorDetail explains a refused create in the API's words.
 func connectionCreateErrorDetail(err error) string {
-	hint := ""
+	var hint string
 	switch {
 	case client.IsBadRequest(err):
 		hint = " Check the streams, sync modes, cursor fields and primary keys against the source's catalog, and the cron expression."
 	case client.IsForbidden(err), client.IsNotFound(err):
 		hint = " Check source_id and destination_id, and that the credentials may use their workspace."
+	default:
+		hint = requestFailureAdvice(err)
 	}
 	return fmt.Sprintf("Airbyte refused to create the connection: %v.%s Nothing was created.", err, hint)
 }
@@ -911,7 +934,7 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 				"The state is kept. If the connection was deleted, remove it with `terraform state rm`; otherwise check the credentials.", id, err))
 		return
 	case err != nil:
-		resp.Diagnostics.AddError("Cannot Read Connection", fmt.Sprintf("Reading the connection %q failed: %v", id, err))
+		resp.Diagnostics.AddError("Cannot Read Connection", fmt.Sprintf("Reading the connection %q failed: %v.%s", id, err, requestFailureAdvice(err)))
 		return
 	}
 	if conn.Status == client.ConnectionStatusDeprecated {
@@ -1022,7 +1045,7 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 	r.data.listings.forget(state.WorkspaceID.ValueString())
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot Update Connection",
-			fmt.Sprintf("Airbyte refused to update the connection %q: %v. The connection is unchanged.", id, err))
+			fmt.Sprintf("Airbyte refused to update the connection %q: %v. The connection is unchanged.%s", id, err, requestFailureAdvice(err)))
 		return
 	}
 	resp.Diagnostics.Append(r.saveState(ctx, conn, plan, &resp.State, resp.Identity)...)
@@ -1158,7 +1181,7 @@ func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequ
 	err := r.data.client.DeleteConnection(ctx, id)
 	r.data.listings.forget(state.WorkspaceID.ValueString())
 	if err != nil && !client.IsNotFound(err) {
-		resp.Diagnostics.AddError("Cannot Delete Connection", fmt.Sprintf("Deleting the connection %q failed: %v", id, err))
+		resp.Diagnostics.AddError("Cannot Delete Connection", fmt.Sprintf("Deleting the connection %q failed: %v.%s", id, err, requestFailureAdvice(err)))
 		return
 	}
 	if state.DeleteSourceOnDestroy.ValueBool() {

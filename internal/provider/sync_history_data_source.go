@@ -151,7 +151,7 @@ func (d *syncHistoryDataSource) Read(ctx context.Context, req datasource.ReadReq
 	page, err := d.data.client.ListJobs(ctx, params)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("connection_id"), "Cannot List Jobs",
-			fmt.Sprintf("Listing the jobs of connection %q failed: %v", id, err))
+			fmt.Sprintf("Listing the jobs of connection %q failed: %v.%s", id, err, requestFailureAdvice(err)))
 		return
 	}
 	m.Jobs, err = syncJobObjects(ctx, page.Data, workspaceID, d.data.webRoot)

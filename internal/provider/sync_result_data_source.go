@@ -107,7 +107,7 @@ func (d *syncResultDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		})
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("connection_id"), "Cannot List Jobs",
-				fmt.Sprintf("Looking for the latest sync job of connection %q failed: %v", id, err))
+				fmt.Sprintf("Looking for the latest sync job of connection %q failed: %v.%s", id, err, requestFailureAdvice(err)))
 			return
 		}
 		if len(page.Data) > 0 {

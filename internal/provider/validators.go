@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -49,14 +51,20 @@ func (durationValidator) ValidateString(_ context.Context, req validator.StringR
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	s := req.ConfigValue.ValueString()
+	resp.Diagnostics.Append(checkDuration(req.Path, req.ConfigValue.ValueString())...)
+}
+
+// checkDuration reports on at a value that is not a positive Go duration.
+func checkDuration(at path.Path, s string) diag.Diagnostics {
+	var diags diag.Diagnostics
 	d, err := time.ParseDuration(s)
 	switch {
 	case err != nil:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
+		diags.AddAttributeError(at, "Invalid Duration",
 			fmt.Sprintf("%q is not a duration. Write a number with a unit, such as \"30s\", \"5m\" or \"1h30m\".", s))
 	case d <= 0:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
+		diags.AddAttributeError(at, "Invalid Duration",
 			fmt.Sprintf("%q is not a positive duration. Use a value greater than zero, such as \"30s\".", s))
 	}
+	return diags
 }

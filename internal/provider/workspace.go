@@ -133,7 +133,7 @@ func lookupError(attr path.Path, kind, id string, err error) diag.Diagnostics {
 				"Check the id and that the credentials belong to the %s's workspace.", kind, id, err, kind))
 	default:
 		diags.AddAttributeError(attr, fmt.Sprintf("Cannot Read %s", titleCase(kind)),
-			fmt.Sprintf("Reading the %s %q failed: %v", kind, id, err))
+			fmt.Sprintf("Reading the %s %q failed: %v.%s", kind, id, err, requestFailureAdvice(err)))
 	}
 	return diags
 }
