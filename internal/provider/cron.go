@@ -24,8 +24,7 @@ const quartzCronHelp = "Airbyte schedules use Quartz cron syntax with a seconds 
 	"such as \"0 0 12 * * ?\" for every day at 12:00 UTC. See " + quartzCronDocsURL + " ."
 
 var (
-	whitespaceRun = regexp.MustCompile(`\s+`)
-	trailingUTC   = regexp.MustCompile(`(?i)\s+UTC$`)
+	trailingUTC = regexp.MustCompile(`(?i) UTC$`)
 	// descendingRange finds a range such as "22-2" or "FRI-MON" within one field.
 	descendingRange = regexp.MustCompile(`^([0-9A-Za-z]+)-([0-9A-Za-z]+)`)
 	weekdayNumber   = regexp.MustCompile(`[0-9]+`)
@@ -33,10 +32,11 @@ var (
 
 // normalizeCron returns expr without surrounding whitespace, with runs of whitespace collapsed to
 // one space and without the trailing " UTC" the Airbyte API appends to cron expressions it
-// returns, so that a configured value and the value read back compare equal.
+// returns, so that a configured value and the value read back compare equal. Whitespace is what
+// strings.Fields splits on, Unicode spaces included, so that go-quartz, which splits on single
+// spaces, sees the fields checkQuartzCron counts.
 func normalizeCron(expr string) string {
-	s := whitespaceRun.ReplaceAllString(strings.TrimSpace(expr), " ")
-	return trailingUTC.ReplaceAllString(s, "")
+	return trailingUTC.ReplaceAllString(strings.Join(strings.Fields(expr), " "), "")
 }
 
 // quartzFieldNames names the fields of a Quartz expression, by position.
