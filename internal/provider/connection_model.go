@@ -1,9 +1,12 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
@@ -389,18 +392,48 @@ func orDefault[T ~string](v, def T) T {
 
 // canonicalJSON re-encodes raw JSON with sorted object keys and no spaces,
 // the form Terraform's jsonencode produces, so that a configuration written
-// with jsonencode matches what the API returns.
+// with jsonencode matches what the API returns. Integers keep every digit:
+// a state's positions (a log sequence number, an offset) may be larger than
+// a float64 holds exactly, and a saved state must restore what was read.
 func canonicalJSON(raw json.RawMessage) string {
 	if len(raw) == 0 {
 		return ""
 	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
 	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
+	if err := dec.Decode(&v); err != nil {
 		return string(raw)
 	}
-	b, err := json.Marshal(v)
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return string(raw) // something after the value: not one JSON value
+	}
+	b, err := json.Marshal(exactIntegers(v))
 	if err != nil {
 		return string(raw)
 	}
 	return string(b)
+}
+
+// exactIntegers turns the numbers of a value decoded with UseNumber into
+// float64, as a plain decode would, except integers, which keep their text.
+func exactIntegers(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = exactIntegers(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = exactIntegers(e)
+		}
+	case json.Number:
+		if !strings.ContainsAny(string(x), ".eE") {
+			return x
+		}
+		if f, err := x.Float64(); err == nil {
+			return f
+		}
+	}
+	return v
 }

@@ -173,3 +173,13 @@ func TestStreamsRequestNeverResendsSourceDefinedKeys(t *testing.T) {
 		t.Errorf("users (new): only what is configured is sent, got %+v", s)
 	}
 }
+
+// Integers larger than a float64 holds exactly keep every digit; other
+// numbers take the form jsonencode gives them.
+func TestCanonicalJSONKeepsLargeIntegers(t *testing.T) {
+	got := canonicalJSON(json.RawMessage(`{"lsn": 12345678901234567890, "ratio": 1.50, "n": 2.0, "big": 1e3, "list": [-9007199254740993]}`))
+	want := `{"big":1000,"list":[-9007199254740993],"lsn":12345678901234567890,"n":2,"ratio":1.5}`
+	if got != want {
+		t.Fatalf("canonicalJSON = %s, want %s", got, want)
+	}
+}
