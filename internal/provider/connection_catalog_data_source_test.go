@@ -77,9 +77,10 @@ func TestCombinedSyncMode(t *testing.T) {
 // first) and then name; absent lists empty rather than null; selected
 // fields only with field selection on; a stream without configuration is
 // unselected; the JSON schema canonical.
-func TestCatalogStreams(t *testing.T) {
-	var catalog client.AirbyteCatalog
-	err := json.Unmarshal([]byte(`{"streams": [
+// sampleCatalogJSON is a catalog with a stream of every kind catalogStreams
+// meets: selected with field selection, unselected, without config, without
+// stream, and out of order. The fuzz test seeds from it too.
+const sampleCatalogJSON = `{"streams": [
 	  {"stream": {"name": "users", "namespace": "public", "jsonSchema": {"type": "object", "properties": {"id": {"type": "integer"}}},
 	              "supportedSyncModes": ["full_refresh", "incremental"], "sourceDefinedCursor": true,
 	              "defaultCursorField": ["updated_at"], "sourceDefinedPrimaryKey": [["id"]]},
@@ -91,7 +92,11 @@ func TestCatalogStreams(t *testing.T) {
 	  {"stream": {"name": "zeta"}},
 	  {"config": {"syncMode": "full_refresh", "destinationSyncMode": "append"}},
 	  {"stream": {"name": "alpha"}, "config": {"syncMode": "full_refresh", "destinationSyncMode": "append", "selected": true}}
-	]}`), &catalog)
+	]}`
+
+func TestCatalogStreams(t *testing.T) {
+	var catalog client.AirbyteCatalog
+	err := json.Unmarshal([]byte(sampleCatalogJSON), &catalog)
 	if err != nil {
 		t.Fatal(err)
 	}

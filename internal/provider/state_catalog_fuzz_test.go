@@ -112,19 +112,7 @@ func FuzzConnectionStateFill(f *testing.F) {
 // canonical JSON holding the same value as the source sent.
 func FuzzCatalogStreams(f *testing.F) {
 	for _, body := range []string{
-		`{"streams": [
-		  {"stream": {"name": "users", "namespace": "public", "jsonSchema": {"type": "object", "properties": {"id": {"type": "integer"}}},
-		              "supportedSyncModes": ["full_refresh", "incremental"], "sourceDefinedCursor": true,
-		              "defaultCursorField": ["updated_at"], "sourceDefinedPrimaryKey": [["id"]]},
-		   "config": {"syncMode": "incremental", "destinationSyncMode": "append_dedup", "cursorField": ["updated_at"],
-		              "primaryKey": [["id"]], "selected": true, "fieldSelectionEnabled": true,
-		              "selectedFields": [{"fieldPath": ["id"]}, {"fieldPath": ["updated_at"]}]}},
-		  {"stream": {"name": "accounts", "namespace": "public"},
-		   "config": {"syncMode": "incremental", "destinationSyncMode": "overwrite", "selectedFields": [{"fieldPath": ["x"]}]}},
-		  {"stream": {"name": "zeta"}},
-		  {"config": {"syncMode": "full_refresh", "destinationSyncMode": "append"}},
-		  {"stream": {"name": "alpha"}, "config": {"syncMode": "full_refresh", "destinationSyncMode": "append", "selected": true}}
-		]}`,
+		sampleCatalogJSON,
 		`{"streams": null}`,
 		`{"streams": [{"stream": {"name": "a", "jsonSchema": null}, "config": {"fieldSelectionEnabled": true, "selectedFields": [{}]}}]}`,
 		`{"streams": [{"stream": {"name": "a", "jsonSchema": "<&>", "sourceDefinedPrimaryKey": [[], null]},
