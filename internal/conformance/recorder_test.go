@@ -74,7 +74,7 @@ func send(t testing.TB, h http.Handler, method, path, contentType, body string) 
 
 const jsonType = "application/json"
 
-// connectionJSON is a ConnectionResponse as the server writes it, nulls included (REFERENCE.md §4.2).
+// connectionJSON is a ConnectionResponse as the server writes it, nulls included, as older servers wrote it.
 func connectionJSON(drop string) string {
 	fields := []string{
 		`"connectionId":"` + connectionID + `"`,

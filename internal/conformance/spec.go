@@ -18,13 +18,19 @@ import (
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 )
 
-// configOperations are the Config API paths the provider uses (REFERENCE.md §5).
+// configOperations are the Config API paths the emulator serves.
 // Only these, and the components they reference, are kept from config.yaml:
 // building a validator for the whole 700 KB document takes about ten seconds,
 // almost all of it compiling schemas no test will ever use.
 var configOperations = []string{
 	"/v1/state/get",
 	"/v1/web_backend/connections/get",
+	"/v1/jobs/get",
+	"/v1/connections/status",
+	"/v1/connections/get",
+	"/v1/connections/update",
+	"/v1/web_backend/connections/update",
+	"/v1/state/create_or_update_safe",
 }
 
 // apiDocument is one OpenAPI document with its validator and operation table.
@@ -76,7 +82,7 @@ func loadDocument(name, path string, keepPaths []string) (*apiDocument, error) {
 	}
 	d := &apiDocument{name: name}
 	d.validator = validator.NewValidatorFromV3Model(&model.Model,
-		// The token endpoint accepts form bodies (REFERENCE.md §1.2).
+		// The token endpoint accepts form bodies (airbytehq/airbyte-platform@310e6cb: airbyte-server/src/main/kotlin/io/airbyte/server/apis/publicapi/controllers/ApplicationsController.kt).
 		config.WithURLEncodedBodyValidation(),
 	)
 	d.operations = collectOperations(d, &model.Model)
