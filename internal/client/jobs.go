@@ -98,8 +98,9 @@ func (c *Client) GetJob(ctx context.Context, jobID int64) (*Job, error) {
 	return &out, nil
 }
 
-// CancelJob cancels a running job and returns it as re-read after the
-// cancellation. A job that is not running answers 409 (see IsConflict).
+// CancelJob asks Airbyte to cancel a job and returns the job as re-read
+// after the request. Only a job whose attempt is running is cancelled: a job
+// still pending, or one that has already ended, comes back as it is.
 func (c *Client) CancelJob(ctx context.Context, jobID int64) (*Job, error) {
 	var out Job
 	if err := c.do(ctx, c.publicRequest(http.MethodDelete, jobPath(jobID), nil, nil), &out); err != nil {

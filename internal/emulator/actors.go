@@ -14,7 +14,7 @@ type sourceResponse struct {
 	SourceType    string         `json:"sourceType"`
 	DefinitionID  string         `json:"definitionId"`
 	WorkspaceID   string         `json:"workspaceId"`
-	Configuration map[string]any `json:"configuration"`
+	Configuration map[string]any `json:"configuration"` // null once deleted
 	CreatedAt     int64          `json:"createdAt"`
 }
 
@@ -53,20 +53,37 @@ type notifications struct {
 	SyncDisabledWarning            notification `json:"syncDisabledWarning"`
 }
 
+// sourceJSON and destinationJSON send a deleted actor with a null
+// configuration: deleting tombstones the row and voids its configuration
+// (airbytehq/airbyte-platform@310e6cb: airbyte-data/src/main/kotlin/io/airbyte/data/services/impls/jooq/SourceServiceJooqImpl.kt,
+// tombstoneSource), and reads do not filter tombstones.
 func sourceJSON(s *source) sourceResponse {
-	return sourceResponse{SourceID: s.id, Name: s.name, SourceType: s.sourceType, DefinitionID: s.definitionID,
+	out := sourceResponse{SourceID: s.id, Name: s.name, SourceType: s.sourceType, DefinitionID: s.definitionID,
 		WorkspaceID: s.workspaceID, Configuration: s.configuration, CreatedAt: s.createdAt}
+	if s.deleted {
+		out.Configuration = nil
+	}
+	return out
 }
 
 func destinationJSON(d *destination) destinationResponse {
-	return destinationResponse{DestinationID: d.id, Name: d.name, DestinationType: d.destinationType,
+	out := destinationResponse{DestinationID: d.id, Name: d.name, DestinationType: d.destinationType,
 		DefinitionID: d.definitionID, WorkspaceID: d.workspaceID, Configuration: d.configuration, CreatedAt: d.createdAt}
+	if d.deleted {
+		out.Configuration = nil
+	}
+	return out
 }
 
+// workspaceJSON gives the notification settings a workspace is created with:
+// email on for everything but success, no webhooks
+// (airbytehq/airbyte-platform@310e6cb: airbyte-config/config-models/src/main/kotlin/io/airbyte/config/helpers/NotificationSettingsHelpers.kt).
 func workspaceJSON(ws *workspace) workspaceResponse {
 	out := workspaceResponse{WorkspaceID: ws.id, Name: ws.name, DataResidency: "auto"}
-	out.Notifications.Failure.Email.Enabled = true
-	out.Notifications.SyncDisabled.Email.Enabled = true
+	n := &out.Notifications
+	for _, x := range []*notification{&n.Failure, &n.ConnectionUpdate, &n.ConnectionUpdateActionRequired, &n.SyncDisabled, &n.SyncDisabledWarning} {
+		x.Email.Enabled = true
+	}
 	return out
 }
 
@@ -140,16 +157,22 @@ func (e *Emulator) snapshotDestinations() []*destination {
 	return slices.Clone(e.destinations)
 }
 
-// Deleted sources and destinations answer 404 whatever UnknownIDStatus says:
-// they still resolve to their workspace, so only the lookup fails.
+// A deleted source or destination is still read (200, configuration null)
+// and deleted again (204): SourceHandler and DestinationHandler look actors
+// up without filtering tombstones
+// (airbytehq/airbyte-platform@310e6cb: airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/handlers/SourceHandler.kt).
+// GET /sources/{id} and both DELETEs check requireOneOfRoles, whose 403 names
+// no role; GET /destinations/{id} checks requireRole(WORKSPACE_READER)
+// (airbytehq/airbyte-platform@310e6cb: airbyte-server/src/main/kotlin/io/airbyte/server/apis/publicapi/controllers/SourcesController.kt,
+// DestinationsController.kt).
 
 func (e *Emulator) getSource(w http.ResponseWriter, r *http.Request, _ string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	id := r.PathValue("sourceId")
 	s := e.sourceByID(id)
-	if s == nil || s.deleted {
-		e.writeMissingActor(w, "source", id, s != nil)
+	if s == nil {
+		e.writeUnknownFor(w, "source", id, editorsDenied)
 		return
 	}
 	writeJSON(w, http.StatusOK, sourceJSON(s))
@@ -163,8 +186,8 @@ func (e *Emulator) deleteSource(w http.ResponseWriter, r *http.Request, _ string
 	e.advanceJobs()
 	id := r.PathValue("sourceId")
 	s := e.sourceByID(id)
-	if s == nil || s.deleted {
-		e.writeMissingActor(w, "source", id, s != nil)
+	if s == nil {
+		e.writeUnknownFor(w, "source", id, editorsDenied)
 		return
 	}
 	s.deleted = true
@@ -181,8 +204,8 @@ func (e *Emulator) getDestination(w http.ResponseWriter, r *http.Request, _ stri
 	defer e.mu.Unlock()
 	id := r.PathValue("destinationId")
 	d := e.destinationByID(id)
-	if d == nil || d.deleted {
-		e.writeMissingActor(w, "destination", id, d != nil)
+	if d == nil {
+		e.writeUnknown(w, "destination", id)
 		return
 	}
 	writeJSON(w, http.StatusOK, destinationJSON(d))
@@ -196,8 +219,8 @@ func (e *Emulator) deleteDestination(w http.ResponseWriter, r *http.Request, _ s
 	e.advanceJobs()
 	id := r.PathValue("destinationId")
 	d := e.destinationByID(id)
-	if d == nil || d.deleted {
-		e.writeMissingActor(w, "destination", id, d != nil)
+	if d == nil {
+		e.writeUnknownFor(w, "destination", id, editorsDenied)
 		return
 	}
 	d.deleted = true

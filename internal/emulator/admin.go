@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"time"
@@ -20,7 +21,9 @@ import (
 //	     retry_after (bool);
 //	     answers the resulting faults
 //	POST /_emulator/expire-tokens                          invalidate every issued token (204)
-//	POST /_emulator/connections/{connectionId}/fail-next-sync   the next sync job fails (204)
+//	POST /_emulator/connections/{connectionId}/fail-next-sync   the next sync job fails (204); without a body its
+//	     first attempt fails with a config_error (FailNextSync); with {"attempts": n} its first n attempts
+//	     fail and are retried (FailNextSyncAttempts)
 //	PUT  /_emulator/connections/{connectionId}             override fields the API cannot set; body
 //	     {"status": "locked", "status_reason": "...", "basic_timing": {"units": 24, "time_unit": "hours"}}
 //	     (all optional); answers the ConnectionResponse
@@ -39,13 +42,7 @@ func (e *Emulator) adminRoutes(mux *http.ServeMux) {
 		e.ExpireTokens()
 		w.WriteHeader(http.StatusNoContent)
 	})
-	mux.HandleFunc("POST "+adminPrefix+"/connections/{connectionId}/fail-next-sync", func(w http.ResponseWriter, r *http.Request) {
-		if err := e.FailNextSync(r.PathValue("connectionId")); err != nil {
-			writeJSON(w, http.StatusNotFound, map[string]string{"message": err.Error()})
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	})
+	mux.HandleFunc("POST "+adminPrefix+"/connections/{connectionId}/fail-next-sync", e.adminFailNextSync)
 	mux.HandleFunc("PUT "+adminPrefix+"/connections/{connectionId}", e.adminOverride)
 	mux.HandleFunc("GET "+adminPrefix+"/snapshot", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, e.Snapshot())
@@ -59,8 +56,9 @@ func (e *Emulator) adminRoutes(mux *http.ServeMux) {
 // not a connection.
 var ErrUnknownConnection = errors.New("unknown connection")
 
-// FailNextSync makes the next sync job created for the connection end
-// failed instead of succeeded.
+// FailNextSync makes the first attempt of the next sync job created for
+// the connection fail with a config_error, which the server does not retry:
+// the job ends failed when that attempt ends, JobDuration after its creation.
 func (e *Emulator) FailNextSync(connectionID string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -72,12 +70,60 @@ func (e *Emulator) FailNextSync(connectionID string) error {
 	return nil
 }
 
+// FailNextSyncAttempts makes the first n attempts of the next sync job
+// created for the connection fail without committing anything. Like the
+// server, the emulator retries after 10 s, 30 s, 90 s and 270 s with the job
+// incomplete in between, so n < 5 ends in success at attempt n and n >= 5
+// ends the job failed after five attempts. n = 0 cancels an earlier call.
+func (e *Emulator) FailNextSyncAttempts(connectionID string, n int) error {
+	if n < 0 {
+		return fmt.Errorf("invalid number of attempts %d", n)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.connByID[connectionID] == nil {
+		return fmt.Errorf("%w: %s", ErrUnknownConnection, connectionID)
+	}
+	if e.syncFailures == nil {
+		e.syncFailures = map[string]int{}
+	}
+	e.syncFailures[connectionID] = n
+	return nil
+}
+
+func (e *Emulator) adminFailNextSync(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Attempts *int `json:"attempts"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil && !errors.Is(err, io.EOF) {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
+		return
+	}
+	id := r.PathValue("connectionId")
+	var err error
+	if body.Attempts != nil {
+		err = e.FailNextSyncAttempts(id, *body.Attempts)
+	} else {
+		err = e.FailNextSync(id)
+	}
+	switch {
+	case errors.Is(err, ErrUnknownConnection):
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": err.Error()})
+	case err != nil:
+		writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
+	default:
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
 // ConnectionOverride sets connection fields the public API cannot set. Nil
 // fields are left alone.
 type ConnectionOverride struct {
 	// Status is any ConnectionStatusEnum value, e.g. "locked".
 	Status *string `json:"status,omitempty"`
-	// StatusReason is returned as statusReason; "" clears it.
+	// StatusReason is stored as the server stores it (Snapshot shows it),
+	// but neither the public API nor the Config API ever returns it; ""
+	// clears it.
 	StatusReason *string `json:"status_reason,omitempty"`
 	// BasicTiming switches the connection to a legacy basic schedule.
 	BasicTiming *BasicTiming `json:"basic_timing,omitempty"`
@@ -100,6 +146,7 @@ func (e *Emulator) OverrideConnection(connectionID string, o ConnectionOverride)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.advanceJobs() // transitions due before the change see the connection as it was
 	c := e.connByID[connectionID]
 	if c == nil {
 		return fmt.Errorf("%w: %s", ErrUnknownConnection, connectionID)
@@ -266,7 +313,10 @@ type SnapshotConnection struct {
 	TagIDs              []string         `json:"tag_ids"`
 	CreatedAt           int64            `json:"created_at"`
 	FailNextSync        bool             `json:"fail_next_sync"`
-	StateType           string           `json:"state_type"`
+	// FailNextSyncAttempts is the number of failing attempts planned for
+	// the next sync (FailNextSyncAttempts).
+	FailNextSyncAttempts int    `json:"fail_next_sync_attempts,omitempty"`
+	StateType            string `json:"state_type"`
 }
 
 // SnapshotStream is a selected stream with its public sync mode.
@@ -316,7 +366,7 @@ func (e *Emulator) Snapshot() Snapshot {
 			Status: c.status, StatusReason: c.statusReason, ScheduleType: c.scheduleType, CronExpression: c.cronExpression,
 			Prefix: c.prefix, NamespaceDefinition: c.namespaceDefinition, NamespaceFormat: c.namespaceFormat,
 			NonBreaking: c.nonBreaking, Streams: []SnapshotStream{}, TagIDs: []string{}, CreatedAt: c.createdAt,
-			FailNextSync: c.failNextSync, StateType: "not_set",
+			FailNextSync: c.failNextSync, FailNextSyncAttempts: e.syncFailures[c.id], StateType: "not_set",
 		}
 		if c.scheduleType == "basic" {
 			sc.BasicTiming = &BasicTiming{Units: c.basicUnits, TimeUnit: c.basicTimeUnit}
@@ -325,9 +375,7 @@ func (e *Emulator) Snapshot() Snapshot {
 			sc.Streams = append(sc.Streams, SnapshotStream{Name: st.name, Namespace: st.namespace, SyncMode: st.publicSyncMode(),
 				CursorField: slices.Clone(st.cursorField), PrimaryKey: cloneKey(st.primaryKey), SelectedFields: cloneKey(st.selectedFields)})
 		}
-		for _, t := range c.tags {
-			sc.TagIDs = append(sc.TagIDs, t.TagID)
-		}
+		sc.TagIDs = append(sc.TagIDs, c.tagIDs...)
 		if state := e.states[c.id]; state != nil {
 			sc.StateType = state.StateType
 		}

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -26,21 +27,18 @@ type streamDescriptor struct {
 
 // globalState spells shared_state in snake case, as config.yaml does.
 type globalState struct {
-	SharedState  map[string]any `json:"shared_state"`
+	SharedState  map[string]any `json:"shared_state,omitempty"`
 	StreamStates []streamState  `json:"streamStates"`
 }
 
-// recordSuccess writes the state a finished job leaves behind: a reset
-// clears it; a sync of a CDC source writes global state for every selected
-// stream; any other sync writes stream state for its incremental streams
-// (and leaves the state alone when there are none).
+// recordSuccess writes the state a successful sync leaves behind: a sync
+// of a CDC source writes global state for every selected stream; any other
+// sync writes stream state for its incremental streams (and leaves the
+// state alone when there are none). A reset has nothing to write: its first
+// attempt already cleared the state (clearStateForFirstAttempt).
 func (e *Emulator) recordSuccess(j *job) {
 	c := e.connByID[j.connectionID]
-	if c == nil {
-		return
-	}
-	if j.jobType != "sync" {
-		delete(e.states, c.id)
+	if c == nil || j.jobType != "sync" {
 		return
 	}
 	cursor := j.endedAt.UTC().Format(time.RFC3339)
@@ -79,8 +77,22 @@ type connectionIDRequest struct {
 	WithRefreshed *bool   `json:"withRefreshedCatalog"`
 }
 
-// getState serves POST /api/v1/state/get. Like the server it does not check
-// that the connection exists: anything without state is not_set.
+// writeConfigForbidden answers a Config API request whose connection id
+// resolves to no workspace: the @Secured role check fails before any handler
+// runs (airbytehq/airbyte-platform@310e6cb: airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/support/AuthenticationHeaderResolver.kt),
+// and Micronaut writes its own JSON error, not a problem.
+func writeConfigForbidden(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusForbidden, map[string]any{
+		"message":   "Forbidden",
+		"_links":    map[string]any{"self": map[string]any{"href": r.URL.Path, "templated": false}},
+		"_embedded": map[string]any{"errors": []any{map[string]any{"message": "Forbidden"}}},
+	})
+}
+
+// getState serves POST /api/v1/state/get. The handler does not check that
+// the connection exists (an instance admin gets not_set for any id), but the
+// role check before it answers 403 for an unknown id
+// (airbytehq/airbyte-platform@310e6cb: airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/handlers/StateHandler.kt).
 func (e *Emulator) getState(w http.ResponseWriter, r *http.Request, _ string) {
 	var req connectionIDRequest
 	if !decodeJSON(w, r, &req) {
@@ -93,6 +105,10 @@ func (e *Emulator) getState(w http.ResponseWriter, r *http.Request, _ string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.advanceJobs()
+	if e.connByID[*req.ConnectionID] == nil && e.opts.UnknownIDStatus != http.StatusNotFound {
+		writeConfigForbidden(w, r)
+		return
+	}
 	if st := e.states[*req.ConnectionID]; st != nil {
 		writeJSON(w, http.StatusOK, st)
 		return
@@ -115,7 +131,6 @@ type webBackendConnection struct {
 	ScheduleType                      string          `json:"scheduleType"`
 	ScheduleData                      *scheduleData   `json:"scheduleData,omitempty"`
 	Status                            string          `json:"status"`
-	StatusReason                      string          `json:"statusReason,omitempty"`
 	Source                            sourceRead      `json:"source"`
 	Destination                       destinationRead `json:"destination"`
 	LatestSyncJobCreatedAt            *int64          `json:"latestSyncJobCreatedAt,omitempty"`
@@ -130,6 +145,9 @@ type webBackendConnection struct {
 	DestinationActorDefinitionVersion actorDefinition `json:"destinationActorDefinitionVersion"`
 	Tags                              []tag           `json:"tags"`
 	OnDemandEnabled                   bool            `json:"onDemandEnabled"`
+	BackfillPreference                string          `json:"backfillPreference"`
+	OperationIDs                      []string        `json:"operationIds"`
+	Operations                        []any           `json:"operations"`
 }
 
 type legacySchedule struct {
@@ -169,19 +187,20 @@ type airbyteStream struct {
 }
 
 type streamConfig struct {
-	SyncMode              string          `json:"syncMode"`
-	CursorField           []string        `json:"cursorField"`
-	DestinationSyncMode   string          `json:"destinationSyncMode"`
-	Namespace             string          `json:"namespace,omitempty"`
-	PrimaryKey            [][]string      `json:"primaryKey"`
-	AliasName             string          `json:"aliasName"`
-	Selected              bool            `json:"selected"`
-	Suggested             bool            `json:"suggested"`
-	DestinationObjectName *string         `json:"destinationObjectName,omitempty"`
-	IncludeFiles          *bool           `json:"includeFiles,omitempty"`
-	FieldSelectionEnabled bool            `json:"fieldSelectionEnabled"`
-	SelectedFields        []selectedField `json:"selectedFields"`
-	Mappers               []rawJSON       `json:"mappers"`
+	SyncMode              string     `json:"syncMode"`
+	CursorField           []string   `json:"cursorField"`
+	DestinationSyncMode   string     `json:"destinationSyncMode"`
+	PrimaryKey            [][]string `json:"primaryKey"`
+	AliasName             string     `json:"aliasName"`
+	Selected              bool       `json:"selected"`
+	Suggested             bool       `json:"suggested"`
+	DestinationObjectName *string    `json:"destinationObjectName,omitempty"`
+	IncludeFiles          *bool      `json:"includeFiles,omitempty"`
+	FieldSelectionEnabled *bool      `json:"fieldSelectionEnabled,omitempty"`
+	// SelectedFields and Mappers are sent for selected streams only; the
+	// default configuration of an unselected stream leaves them null.
+	SelectedFields *[]selectedField `json:"selectedFields,omitempty"`
+	Mappers        *[]rawJSON       `json:"mappers,omitempty"`
 }
 
 type sourceRead struct {
@@ -235,6 +254,10 @@ func (e *Emulator) getWebBackendConnection(w http.ResponseWriter, r *http.Reques
 	e.advanceJobs()
 	c := e.connByID[*req.ConnectionID]
 	if c == nil {
+		if e.opts.UnknownIDStatus != http.StatusNotFound {
+			writeConfigForbidden(w, r)
+			return
+		}
 		writeErrorID(w, http.StatusNotFound)
 		return
 	}
@@ -254,8 +277,9 @@ func (e *Emulator) webBackendJSON(c *connection) webBackendConnection {
 	out := webBackendConnection{
 		ConnectionID: c.id, Name: c.name, NamespaceDefinition: nsDef, NamespaceFormat: c.namespaceFormat,
 		Prefix: c.prefix, SourceID: c.sourceID, DestinationID: c.destinationID, ScheduleType: c.scheduleType,
-		Status: c.status, StatusReason: c.statusReason, SchemaChange: "no_change", NonBreakingChangesPreference: pref,
-		CreatedAt: c.createdAt, Tags: c.tags, SyncCatalog: syncCatalog{Streams: []catalogEntry{}},
+		Status: c.status, SchemaChange: "no_change", NonBreakingChangesPreference: pref,
+		BackfillPreference: "disabled", OperationIDs: []string{}, Operations: []any{},
+		CreatedAt: c.createdAt, Tags: e.connectionTags(c), SyncCatalog: syncCatalog{Streams: []catalogEntry{}},
 		Source: sourceRead{SourceDefinitionID: src.definitionID, SourceID: src.id, WorkspaceID: src.workspaceID,
 			ConnectionConfiguration: src.configuration, Name: src.name, SourceName: src.displayName, CreatedAt: src.createdAt},
 		Destination: destinationRead{DestinationDefinitionID: dst.definitionID, DestinationID: dst.id, WorkspaceID: dst.workspaceID,
@@ -268,7 +292,7 @@ func (e *Emulator) webBackendJSON(c *connection) webBackendConnection {
 	}
 	switch c.scheduleType {
 	case "cron":
-		out.ScheduleData = &scheduleData{Cron: &cronData{CronExpression: c.cronExpression, CronTimeZone: "UTC"}}
+		out.ScheduleData = &scheduleData{Cron: &cronData{CronExpression: c.cronExpression, CronTimeZone: c.cronZone()}}
 	case "basic":
 		basic := &legacySchedule{Units: c.basicUnits, TimeUnit: c.basicTimeUnit}
 		out.Schedule, out.ScheduleData = basic, &scheduleData{BasicSchedule: basic}
@@ -278,8 +302,8 @@ func (e *Emulator) webBackendJSON(c *connection) webBackendConnection {
 		if j.connectionID != c.id {
 			continue
 		}
-		if !j.terminal() {
-			out.IsSyncing = true
+		if !j.terminal() && j.jobType == "sync" {
+			out.IsSyncing = true // resets do not count (Job.SYNC_REPLICATION_TYPES)
 		}
 		if j.jobType == "sync" {
 			created := j.createdAt.Unix()
@@ -293,27 +317,12 @@ func (e *Emulator) webBackendJSON(c *connection) webBackendConnection {
 			SourceDefinedCursor: ds.sourceDefinedCursor, DefaultCursorField: nonNil(ds.defaultCursorField),
 			SourceDefinedPrimaryKey: nonNilKey(ds.sourceDefinedPK), Namespace: ds.namespace, IsResumable: true,
 		}}
-		cfg := streamConfig{
-			SyncMode: syncFullRefresh, DestinationSyncMode: destOverwrite, Namespace: ds.namespace,
-			CursorField: nonNil(ds.defaultCursorField), PrimaryKey: nonNilKey(ds.sourceDefinedPK),
-			AliasName: ds.name, SelectedFields: []selectedField{}, Mappers: []rawJSON{},
-		}
+		cfg := defaultStreamConfig(ds, len(src.catalog), dst.syncModes)
 		for _, s := range c.streams {
 			if s.name != ds.name || s.catalogNamespace != ds.namespace {
 				continue
 			}
-			cfg = streamConfig{
-				SyncMode: s.syncMode, DestinationSyncMode: s.destinationSyncMode, Namespace: s.namespace,
-				CursorField: nonNil(s.cursorField), PrimaryKey: nonNilKey(s.primaryKey), AliasName: s.name,
-				Selected: true, Suggested: true, DestinationObjectName: s.destinationObjectName, IncludeFiles: s.includeFiles,
-				FieldSelectionEnabled: s.fieldSelectionEnabled, SelectedFields: []selectedField{}, Mappers: s.mappers,
-			}
-			for _, f := range s.selectedFields {
-				cfg.SelectedFields = append(cfg.SelectedFields, selectedField{FieldPath: f})
-			}
-			if cfg.Mappers == nil {
-				cfg.Mappers = []rawJSON{}
-			}
+			cfg = selectedStreamConfig(ds, s)
 		}
 		entry.Config = cfg
 		out.SyncCatalog.Streams = append(out.SyncCatalog.Streams, entry)
@@ -333,4 +342,63 @@ func nonNilKey(k [][]string) [][]string {
 		return [][]string{}
 	}
 	return k
+}
+
+// selectedStreamConfig is the config of a selected stream as
+// CatalogMergeHelper.mergeCatalogWithConfiguration rebuilds it: suggested
+// false, no namespace, the discovered default cursor when none is stored,
+// and a source-defined primary key over the stored one
+// (airbytehq/airbyte-platform@310e6cb: airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/handlers/WebBackendConnectionsHandler.kt).
+func selectedStreamConfig(ds discoveredStream, s configuredStream) streamConfig {
+	cursor := s.cursorField
+	if len(cursor) == 0 {
+		cursor = ds.defaultCursorField
+	}
+	pk := s.primaryKey
+	if len(ds.sourceDefinedPK) > 0 {
+		pk = ds.sourceDefinedPK
+	}
+	fieldSelection := s.fieldSelectionEnabled
+	includeFiles := s.includeFiles != nil && *s.includeFiles
+	selected := []selectedField{}
+	for _, f := range s.selectedFields {
+		selected = append(selected, selectedField{FieldPath: f})
+	}
+	mappers := mappersJSON(s.mappers)
+	if mappers == nil {
+		mappers = []rawJSON{}
+	}
+	return streamConfig{
+		SyncMode: s.syncMode, DestinationSyncMode: s.destinationSyncMode, CursorField: nonNil(cursor),
+		PrimaryKey: nonNilKey(pk), AliasName: s.name, Selected: true, DestinationObjectName: s.destinationObjectName,
+		IncludeFiles: &includeFiles, FieldSelectionEnabled: &fieldSelection, SelectedFields: &selected, Mappers: &mappers,
+	}
+}
+
+// defaultStreamConfig is the discovered default configuration of an
+// unselected stream: suggested when it is the only stream or the connector
+// suggests it, with the sync modes configureDefaultSyncModesForNewStream
+// picks, made compatible with the destination by
+// ensureCompatibleDestinationSyncMode
+// (airbytehq/airbyte-platform@310e6cb: airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/handlers/helpers/CatalogConverter.kt).
+func defaultStreamConfig(ds discoveredStream, streams int, destModes []string) streamConfig {
+	cfg := streamConfig{
+		SyncMode: syncFullRefresh, DestinationSyncMode: destOverwrite, CursorField: nonNil(ds.defaultCursorField),
+		PrimaryKey: nonNilKey(ds.sourceDefinedPK), AliasName: ds.name, Suggested: streams == 1 || ds.suggested,
+	}
+	fullRefresh := slices.Contains(ds.supportedSyncModes, syncFullRefresh)
+	switch {
+	case ds.sourceDefinedCursor && len(ds.sourceDefinedPK) > 0:
+		cfg.SyncMode, cfg.DestinationSyncMode = syncIncremental, destAppendDedup
+	case ds.sourceDefinedCursor && !fullRefresh:
+		cfg.SyncMode, cfg.DestinationSyncMode = syncIncremental, destAppend
+	}
+	if !slices.Contains(destModes, cfg.DestinationSyncMode) {
+		if fullRefresh && slices.Contains(destModes, destOverwrite) {
+			cfg.SyncMode, cfg.DestinationSyncMode = syncFullRefresh, destOverwrite
+		} else {
+			cfg.SyncMode, cfg.DestinationSyncMode = ds.supportedSyncModes[0], destModes[0]
+		}
+	}
+	return cfg
 }

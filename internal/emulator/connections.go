@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -28,6 +27,7 @@ type connection struct {
 	status, statusReason    string
 	scheduleType            string // manual, cron or basic
 	cronExpression          string // without time zone
+	cronTimeZone            string // set through the Config API; "" means UTC
 	basicUnits              int64
 	basicTimeUnit           string // minutes, hours, days, weeks, months
 	nonBreaking             string
@@ -36,7 +36,7 @@ type connection struct {
 	prefix                  string
 	streams                 []configuredStream
 	createdAt               int64
-	tags                    []tag
+	tagIDs                  []string // attached tags, first-attached order
 	failNextSync            bool
 }
 
@@ -81,15 +81,34 @@ func (e *Emulator) workspaceOf(c *connection) string {
 	return ""
 }
 
-// writeUnknown answers for an id that does not exist: 403 forbidden by
-// default (the role check fails before the lookup), 404 when the emulator
-// plays an instance admin.
+// configNotFoundTypes are the resource types a ConfigNotFoundException
+// names in a resource-not-found problem (airbytehq/airbyte-platform@310e6cb:
+// airbyte-data/src/main/kotlin/io/airbyte/data/ConfigNotFoundType.kt).
+var configNotFoundTypes = map[string]string{
+	"connection":  "STANDARD_SYNC",
+	"source":      "SOURCE_CONNECTION",
+	"destination": "DESTINATION_CONNECTION",
+	"workspace":   "STANDARD_WORKSPACE",
+}
+
+// writeUnknown answers for an id that does not exist: 403 forbidden with the
+// WORKSPACE_READER message by default (the role check fails before the
+// lookup), 404 when the emulator plays an instance admin.
 func (e *Emulator) writeUnknown(w http.ResponseWriter, resourceType, id string) {
+	e.writeUnknownFor(w, resourceType, id, readerDenied)
+}
+
+// writeUnknownFor is writeUnknown for endpoints whose role check is
+// requireOneOfRoles, with its own 403 message.
+func (e *Emulator) writeUnknownFor(w http.ResponseWriter, resourceType, id, denied string) {
 	if e.opts.UnknownIDStatus == http.StatusNotFound {
+		if t, ok := configNotFoundTypes[resourceType]; ok {
+			resourceType = t
+		}
 		writeProblem(w, resourceNotFound(resourceType, id))
 		return
 	}
-	writeProblem(w, forbidden())
+	writeProblem(w, forbiddenWith(denied))
 }
 
 // decodeJSON reads a JSON body into v: an empty body is 400 and malformed
@@ -130,7 +149,7 @@ type connectionRequest struct {
 	Prefix              *string                `json:"prefix"`
 	NonBreaking         *string                `json:"nonBreakingSchemaUpdatesBehavior"`
 	Status              *string                `json:"status"`
-	Tags                *[]tag                 `json:"tags"`
+	Tags                *[]tagRef              `json:"tags"`
 }
 
 var (
@@ -181,7 +200,7 @@ func applySchedule(c *connection, s *scheduleRequest, cron string) {
 	}
 	c.basicUnits, c.basicTimeUnit = 0, ""
 	if *s.ScheduleType == "cron" {
-		c.scheduleType, c.cronExpression = "cron", cron
+		c.scheduleType, c.cronExpression, c.cronTimeZone = "cron", cron, "" // the public API always sets UTC
 		return
 	}
 	c.scheduleType, c.cronExpression = "manual", ""
@@ -197,44 +216,56 @@ func (e *Emulator) createConnection(w http.ResponseWriter, r *http.Request, _ st
 		writeErrorID(w, http.StatusUnprocessableEntity)
 		return
 	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.advanceJobs()
+	dst, src := e.destinationByID(*req.DestinationID), e.sourceByID(*req.SourceID)
+	// The role check runs first, on the workspace of the pair; a pair from
+	// two workspaces has none (WorkspaceHelper.getWorkspaceForConnection).
+	crossWorkspace := dst != nil && src != nil && dst.workspaceID != src.workspaceID
+	if e.opts.UnknownIDStatus != http.StatusNotFound && (dst == nil || src == nil || crossWorkspace) {
+		writeProblem(w, forbidden())
+		return
+	}
 	cron, msg := checkSchedule(req.Schedule)
 	if msg != "" {
 		writeProblem(w, badRequest(msg))
 		return
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.advanceJobs()
-	dst := e.destinationByID(*req.DestinationID)
 	if dst == nil || dst.deleted {
 		e.writeMissingActor(w, "destination", *req.DestinationID, dst != nil)
 		return
 	}
-	src := e.sourceByID(*req.SourceID)
 	if src == nil || src.deleted {
 		e.writeMissingActor(w, "source", *req.SourceID, src != nil)
 		return
 	}
+	if crossWorkspace {
+		// ConnectionHelper.validateWorkspace's require fails inside the handler.
+		writeProblem(w, unexpectedProblem(""))
+		return
+	}
 	c := &connection{
 		id: e.ids.next(), sourceID: src.id, destinationID: dst.id, status: "active", scheduleType: "manual",
-		nonBreaking: "ignore", namespaceDefinition: "destination", createdAt: e.now().Unix(), tags: []tag{},
+		nonBreaking: "ignore", namespaceDefinition: "destination", createdAt: e.now().Unix(),
 	}
 	if req.Configurations != nil && len(req.Configurations.Streams) > 0 {
-		streams, msg := configureStreams(src.catalog, dst.syncModes, req.Configurations.Streams)
-		if msg != "" {
-			writeProblem(w, badRequest(msg))
+		streams, p := e.configureRequestedStreams(src, dst, req.Configurations.Streams)
+		if p == nil {
+			p = e.prepareMappers(src.catalog, streams, nil)
+		}
+		if p != nil {
+			if p.Status == http.StatusInternalServerError {
+				p.Data = nil // handleCreateConnectionError drops the message
+			}
+			writeProblem(w, *p)
 			return
 		}
 		c.streams = streams
 	} else {
-		for _, st := range src.catalog {
-			c.streams = append(c.streams, defaultConfiguredStream(st))
-		}
+		c.streams = defaultSelectedStreams(src.catalog)
 	}
-	c.name = src.name + " → " + dst.name
-	if req.Name != nil {
-		c.name = *req.Name
-	}
+	c.name = src.name + " <> " + dst.name
 	applySchedule(c, req.Schedule, cron)
 	e.applyPatch(c, req)
 	e.addConnection(c)
@@ -263,10 +294,7 @@ func (e *Emulator) applyPatch(c *connection, req connectionRequest) {
 		c.nonBreaking = *req.NonBreaking
 	}
 	if req.Tags != nil {
-		c.tags = slices.Clone(*req.Tags)
-		if c.tags == nil {
-			c.tags = []tag{}
-		}
+		e.setConnectionTags(c, *req.Tags)
 	}
 }
 
@@ -303,31 +331,38 @@ func (e *Emulator) patchConnection(w http.ResponseWriter, r *http.Request, _ str
 		writeErrorID(w, http.StatusUnprocessableEntity)
 		return
 	}
-	cron, msg := checkSchedule(req.Schedule)
-	if msg != "" {
-		writeProblem(w, badRequest(msg))
-		return
-	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.advanceJobs()
 	id := r.PathValue("connectionId")
 	c := e.connByID[id]
+	if c == nil && e.opts.UnknownIDStatus != http.StatusNotFound {
+		e.writeUnknownFor(w, "connection", id, editorsDenied)
+		return
+	}
+	cron, msg := checkSchedule(req.Schedule)
+	if msg != "" {
+		writeProblem(w, badRequest(msg))
+		return
+	}
 	if c == nil {
 		e.writeUnknown(w, "connection", id)
 		return
 	}
 	if c.status == "locked" {
-		writeProblem(w, connectionLocked(c.id, c.statusReason))
+		writeProblem(w, connectionLocked(c.id))
 		return
 	}
 	if req.Configurations != nil && len(req.Configurations.Streams) > 0 {
-		src, dst := e.sourceByID(c.sourceID), e.destinationByID(c.destinationID)
-		streams, msg := configureStreams(src.catalog, dst.syncModes, req.Configurations.Streams)
-		if msg != "" {
-			writeProblem(w, badRequest(msg))
+		streams, p := e.configureRequestedStreams(e.sourceByID(c.sourceID), e.destinationByID(c.destinationID), req.Configurations.Streams)
+		if p == nil {
+			p = e.prepareMappers(e.sourceByID(c.sourceID).catalog, streams, c.streams)
+		}
+		if p != nil {
+			writeProblem(w, *p)
 			return
 		}
+		e.deleteStateOfChangedStreams(c, streams)
 		c.streams = streams
 	}
 	applySchedule(c, req.Schedule, cron)
@@ -344,152 +379,20 @@ func (e *Emulator) deleteConnection(w http.ResponseWriter, r *http.Request, _ st
 	id := r.PathValue("connectionId")
 	c := e.connByID[id]
 	if c == nil {
-		e.writeUnknown(w, "connection", id)
+		e.writeUnknownFor(w, "connection", id, editorsDenied)
 		return
 	}
 	e.softDelete(c)
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// softDelete marks the connection deprecated; the deleteConnection signal
+// cancels its running job (a pending one is cancelled too, see cancel).
 func (e *Emulator) softDelete(c *connection) {
 	c.status = "deprecated"
-	now := e.now()
-	for _, j := range e.jobs {
-		if j.connectionID == c.id && !j.terminal() {
-			e.cancel(j, now)
-		}
+	if j := e.activeJob(c.id); j != nil {
+		e.cancel(j, e.now())
 	}
-}
-
-// listParams are the query parameters shared by list endpoints.
-type listParams struct {
-	limit, offset  int
-	workspaceIDs   []string
-	includeDeleted bool
-}
-
-// parseListParams reads limit, offset, workspaceIds (repeated keys or one
-// comma-joined value) and includeDeleted; invalid values are answered 400
-// {"errorId"} like the server's bean validation.
-func parseListParams(w http.ResponseWriter, r *http.Request) (listParams, bool) {
-	q := r.URL.Query()
-	p := listParams{limit: 20}
-	bad := func() (listParams, bool) { writeErrorID(w, http.StatusBadRequest); return p, false }
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100 {
-			return bad()
-		}
-		p.limit = n
-	}
-	if v := q.Get("offset"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return bad()
-		}
-		p.offset = n
-	}
-	if v := q.Get("includeDeleted"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return bad()
-		}
-		p.includeDeleted = b
-	}
-	p.workspaceIDs = splitList(q["workspaceIds"])
-	return p, true
-}
-
-func splitList(values []string) []string {
-	var out []string
-	for _, v := range values {
-		for _, part := range strings.Split(v, ",") {
-			if part = strings.TrimSpace(part); part != "" {
-				out = append(out, part)
-			}
-		}
-	}
-	return out
-}
-
-// checkWorkspaces answers for workspace filters naming unknown workspaces:
-// 403 in the default mode; in 404 (admin) mode they just match nothing.
-func (e *Emulator) checkWorkspaces(w http.ResponseWriter, ids []string) bool {
-	if e.opts.UnknownIDStatus == http.StatusNotFound {
-		return true
-	}
-	for _, id := range ids {
-		if e.workspaceByID(id) == nil {
-			writeProblem(w, forbidden())
-			return false
-		}
-	}
-	return true
-}
-
-// pageLinks builds next and previous the way the server's PaginationMapper
-// does: next whenever the page is non-empty (even a short last page),
-// previous whenever offset is not 0.
-func pageLinks(base string, query []string, limit, offset, n int) (prev, next string) {
-	link := func(off int) string {
-		q := append(slices.Clone(query), "limit="+strconv.Itoa(limit), "offset="+strconv.Itoa(off))
-		return base + "?" + strings.Join(q, "&")
-	}
-	if n > 0 {
-		next = link(offset + limit)
-	}
-	if offset != 0 {
-		prev = link(max(offset-limit, 0))
-	}
-	return prev, next
-}
-
-// page returns the slice of items for limit and offset.
-func page[T any](items []T, limit, offset int) []T {
-	if offset >= len(items) {
-		return []T{}
-	}
-	return items[offset:min(offset+limit, len(items))]
-}
-
-type listResponse[T any] struct {
-	Previous string `json:"previous"`
-	Next     string `json:"next"`
-	Data     []T    `json:"data"`
-}
-
-func (e *Emulator) listConnections(w http.ResponseWriter, r *http.Request, base string) {
-	p, ok := parseListParams(w, r)
-	if !ok {
-		return
-	}
-	tagIDs := splitList(r.URL.Query()["tagIds"])
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.advanceJobs()
-	if !e.checkWorkspaces(w, p.workspaceIDs) {
-		return
-	}
-	var all []connectionResponse
-	for _, c := range e.connections {
-		if c.status == "deprecated" && !p.includeDeleted {
-			continue
-		}
-		if len(p.workspaceIDs) > 0 && !slices.Contains(p.workspaceIDs, e.workspaceOf(c)) {
-			continue
-		}
-		if len(tagIDs) > 0 && !slices.ContainsFunc(c.tags, func(t tag) bool { return slices.Contains(tagIDs, t.TagID) }) {
-			continue
-		}
-		all = append(all, e.connectionJSON(c))
-	}
-	data := page(all, p.limit, p.offset)
-	query := []string{"includeDeleted=" + strconv.FormatBool(p.includeDeleted)}
-	if len(p.workspaceIDs) > 0 {
-		query = append(query, "workspaceIds="+strings.Join(p.workspaceIDs, ","))
-	}
-	prev, next := pageLinks(base+"/connections", query, p.limit, p.offset, len(data))
-	writeJSON(w, http.StatusOK, listResponse[connectionResponse]{Previous: prev, Next: next, Data: data})
 }
 
 // connectionResponse is ConnectionResponse. Absent optional values are
@@ -509,7 +412,6 @@ type connectionResponse struct {
 	Configurations      configurationsResponse `json:"configurations"`
 	CreatedAt           int64                  `json:"createdAt"`
 	Tags                []tag                  `json:"tags"`
-	StatusReason        string                 `json:"statusReason,omitempty"`
 }
 
 type scheduleResponse struct {
@@ -526,18 +428,18 @@ type streamResponse struct {
 	Name                  string          `json:"name"`
 	Namespace             string          `json:"namespace,omitempty"`
 	SyncMode              string          `json:"syncMode"`
-	CursorField           []string        `json:"cursorField,omitempty"`
-	PrimaryKey            [][]string      `json:"primaryKey,omitempty"`
-	SelectedFields        []selectedField `json:"selectedFields,omitempty"`
+	CursorField           []string        `json:"cursorField"`
+	PrimaryKey            [][]string      `json:"primaryKey"`
+	SelectedFields        []selectedField `json:"selectedFields"`
 	Mappers               []rawJSON       `json:"mappers"`
-	IncludeFiles          *bool           `json:"includeFiles,omitempty"`
+	IncludeFiles          bool            `json:"includeFiles"`
 	DestinationObjectName *string         `json:"destinationObjectName,omitempty"`
 }
 
 func (c *connection) schedule() scheduleResponse {
 	switch c.scheduleType {
 	case "cron":
-		return scheduleResponse{ScheduleType: "cron", CronExpression: c.cronExpression + " UTC"}
+		return scheduleResponse{ScheduleType: "cron", CronExpression: c.cronExpression + " " + c.cronZone()}
 	case "basic":
 		return scheduleResponse{ScheduleType: "basic", BasicTiming: fmt.Sprintf("Every %d %s", c.basicUnits, strings.ToUpper(c.basicTimeUnit))}
 	}
@@ -547,10 +449,14 @@ func (c *connection) schedule() scheduleResponse {
 func (e *Emulator) connectionJSON(c *connection) connectionResponse {
 	streams := make([]streamResponse, 0, len(c.streams))
 	for _, s := range c.streams {
+		// Empty lists are sent as [] and includeFiles as false: the server's
+		// mapper omits only nulls (application.yml: NON_ABSENT), and its
+		// ConfiguredAirbyteStream never holds null for these.
 		sr := streamResponse{
 			Name: s.name, Namespace: s.namespace, SyncMode: s.publicSyncMode(),
-			CursorField: s.cursorField, PrimaryKey: s.primaryKey, Mappers: s.mappers,
-			IncludeFiles: s.includeFiles, DestinationObjectName: s.destinationObjectName,
+			CursorField: nonNil(s.cursorField), PrimaryKey: nonNilKey(s.primaryKey), Mappers: mappersJSON(s.mappers),
+			IncludeFiles: s.includeFiles != nil && *s.includeFiles, DestinationObjectName: s.destinationObjectName,
+			SelectedFields: []selectedField{},
 		}
 		if sr.Mappers == nil {
 			sr.Mappers = []rawJSON{}
@@ -562,15 +468,10 @@ func (e *Emulator) connectionJSON(c *connection) connectionResponse {
 		}
 		streams = append(streams, sr)
 	}
-	tags := c.tags
-	if tags == nil {
-		tags = []tag{}
-	}
 	return connectionResponse{
 		ConnectionID: c.id, Name: c.name, SourceID: c.sourceID, DestinationID: c.destinationID,
 		WorkspaceID: e.workspaceOf(c), Status: c.status, Schedule: c.schedule(), NonBreaking: c.nonBreaking,
 		NamespaceDefinition: c.namespaceDefinition, NamespaceFormat: c.namespaceFormat, Prefix: c.prefix,
-		Configurations: configurationsResponse{Streams: streams}, CreatedAt: c.createdAt, Tags: tags,
-		StatusReason: c.statusReason,
+		Configurations: configurationsResponse{Streams: streams}, CreatedAt: c.createdAt, Tags: e.connectionTags(c),
 	}
 }

@@ -1,102 +1,120 @@
 package emulator
 
 import (
-	"cmp"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 )
 
-// job is a sync or reset job. While status is "" the job is live and its
-// status follows the clock: pending for the first tenth of duration, then
-// running, then succeeded (or failed) when duration has passed.
+// job is a sync or reset job; its lifecycle is in attempts.go.
 type job struct {
 	id           int64
 	connectionID string
-	jobType      string // sync or reset
+	jobType      string // sync or reset, as the public API names them
 	createdAt    time.Time
-	duration     time.Duration
-	fail         bool
-	status       string // terminal status once reached
-	endedAt      time.Time
-	rows, bytes  int64 // totals once terminal
+	run          time.Duration // length of each attempt
+	streams      []jobStream   // the connection's selected streams at creation
+	failure      plannedFailure
+	status       string    // pending, running, incomplete, succeeded, failed or cancelled
+	updatedAt    time.Time // last status change
+	next         time.Time // when the running attempt ends or the next one starts
+	endedAt      time.Time // when it reached a terminal status
+	attempts     []*attempt
+	rows, bytes  int64 // committed figures once terminal
+	// resetRowsCleared is set when a reset job's stream_reset rows are
+	// deleted: on success or a manual cancellation.
+	resetRowsCleared bool
 }
 
-func (j *job) terminal() bool { return j.status != "" }
+// jobStream is a stream of a job's configured catalog.
+type jobStream struct {
+	descriptor  streamDescriptor
+	fullRefresh bool
+}
 
-// finalFigures are the rows and bytes a successful sync reports,
-// deterministic from the seed and the job id.
-func (e *Emulator) finalFigures(j *job) (rows, bytes int64) {
-	if j.jobType != "sync" {
-		return 0, 0
+func (j *job) terminal() bool {
+	return j.status == statusSucceeded || j.status == statusFailed || j.status == statusCancelled
+}
+
+// Messages of the public API's error mapping
+// (airbytehq/airbyte-platform@310e6cb: airbyte-server/src/main/kotlin/io/airbyte/server/apis/publicapi/errorHandlers/ConfigClientErrorHandler.kt):
+// every IllegalStateException becomes conflictMessage, and a job id the
+// persistence does not know becomes jobNotRunning.
+const (
+	conflictMessage = "Could not fulfill request"
+	jobNotRunning   = "Job is not currently running"
+	runnerDenied    = "Caller does not have the required WORKSPACE_RUNNER permissions to access the resource(s)."
+)
+
+// pendingPhase is how long a job of duration d stays pending: a tenth of
+// it, and never more than a second. On the server the workflow creates the
+// first attempt right after the job, so a job is pending only for a moment
+// (airbytehq/airbyte-platform@310e6cb: airbyte-workers/src/main/kotlin/io/airbyte/workers/temporal/scheduling/ConnectionManagerWorkflowImpl.kt).
+func pendingPhase(d time.Duration) time.Duration {
+	return min(d/10, time.Second)
+}
+
+// newJob creates a pending job for the connection at now. A sync takes the
+// connection's planned failures.
+func (e *Emulator) newJob(c *connection, jobType string, now time.Time) *job {
+	d := e.faults.JobDuration
+	pending := pendingPhase(d)
+	j := &job{id: e.nextJobID, connectionID: c.id, jobType: jobType, createdAt: now, run: d - pending,
+		status: statusPending, updatedAt: now, next: now.Add(pending), streams: []jobStream{}}
+	for _, s := range c.streams {
+		j.streams = append(j.streams, jobStream{descriptor: streamDescriptor{Name: s.name, Namespace: s.namespace},
+			fullRefresh: s.syncMode != syncIncremental})
 	}
-	h := splitmix(uint64(e.opts.Seed)*0x9e3779b97f4a7c15 ^ uint64(j.id))
-	rows = int64(100 + h%9900)
-	bytes = rows * int64(120+(h>>32)%400)
-	return rows, bytes
-}
-
-func splitmix(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
-}
-
-// progress is the fraction of the running phase that has passed at now.
-func (j *job) progress(now time.Time) float64 {
-	pending := j.duration / 10
-	running := j.duration - pending
-	el := now.Sub(j.createdAt) - pending
-	if el <= 0 || running <= 0 {
-		return 0
+	if jobType == "sync" {
+		j.failure = plannedFailure{configError: c.failNextSync, attempts: e.syncFailures[c.id]}
+		c.failNextSync = false
+		delete(e.syncFailures, c.id)
 	}
-	return min(float64(el)/float64(running), 1)
+	e.nextJobID++
+	e.jobs = append(e.jobs, j)
+	return j
 }
 
-// liveStatus is the status of a live job at now.
-func (j *job) liveStatus(now time.Time) string {
-	if now.Sub(j.createdAt) < j.duration/10 {
-		return "pending"
-	}
-	return "running"
-}
-
-// advanceJobs finishes every live job whose time is up, writing connection
-// state for successful syncs. Callers hold e.mu. Jobs need no goroutines:
-// every request that looks at jobs or state advances them first.
-func (e *Emulator) advanceJobs() {
-	now := e.now()
+// activeJob is the connection's job that has not ended, if any.
+func (e *Emulator) activeJob(connectionID string) *job {
 	for _, j := range e.jobs {
-		if j.terminal() {
-			continue
+		if j.connectionID == connectionID && !j.terminal() {
+			return j
 		}
-		end := j.createdAt.Add(j.duration)
-		if now.Before(end) {
-			continue
-		}
-		j.endedAt = end
-		rows, bytes := e.finalFigures(j)
-		if j.fail {
-			j.status, j.rows, j.bytes = "failed", rows/2, bytes/2
-			continue
-		}
-		j.status, j.rows, j.bytes = "succeeded", rows, bytes
-		e.recordSuccess(j)
 	}
+	return nil
 }
 
-func (e *Emulator) cancel(j *job, now time.Time) {
-	rows, bytes := e.finalFigures(j)
-	p := j.progress(now)
-	j.status, j.endedAt = "cancelled", now
-	j.rows, j.bytes = int64(float64(rows)*p), int64(float64(bytes)*p)
+// resetRowsLeft reports whether stream_reset rows remain for the
+// connection: its latest reset job neither succeeded nor was cancelled by
+// hand (a reset cancelled because the connection was inactive, or replaced
+// by another reset, keeps them), so the next job created is a reset
+// (airbytehq/airbyte-platform@310e6cb: airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/handlers/SchedulerHandler.kt, createJob).
+func (e *Emulator) resetRowsLeft(connectionID string) bool {
+	for _, j := range slices.Backward(e.jobs) {
+		if j.connectionID == connectionID && j.jobType == "reset" {
+			return !j.resetRowsCleared
+		}
+	}
+	return false
+}
+
+// jobView is a job's status, update time and figures at now.
+type jobView struct {
+	status      string
+	updatedAt   time.Time
+	rows, bytes *int64
+}
+
+func (e *Emulator) viewJob(j *job, now time.Time) jobView {
+	r, b := j.rows, j.bytes
+	if !j.terminal() {
+		r, b = e.runningFigures(j, now)
+	}
+	return jobView{status: j.status, updatedAt: j.updatedAt, rows: &r, bytes: &b}
 }
 
 // jobResponse is JobResponse; lastUpdatedAt, duration and the figures are
@@ -113,39 +131,23 @@ type jobResponse struct {
 	RowsSynced    *int64 `json:"rowsSynced,omitempty"`
 }
 
-// view is a job's status, update time and figures at now.
-type jobView struct {
-	status      string
-	updatedAt   time.Time
-	rows, bytes *int64
-}
-
-func (e *Emulator) viewJob(j *job, now time.Time) jobView {
-	if j.terminal() {
-		r, b := j.rows, j.bytes
-		return jobView{status: j.status, updatedAt: j.endedAt, rows: &r, bytes: &b}
-	}
-	st := j.liveStatus(now)
-	if st == "pending" {
-		return jobView{status: st, updatedAt: j.createdAt}
-	}
-	rows, bytes := e.finalFigures(j)
-	p := j.progress(now)
-	r, b := int64(float64(rows)*p), int64(float64(bytes)*p)
-	return jobView{status: st, updatedAt: now, rows: &r, bytes: &b}
-}
-
-func (e *Emulator) jobJSON(j *job, now time.Time) jobResponse {
+// jobJSON maps a job as JobResponseMapper.fromJobRead does
+// (airbytehq/airbyte-platform@310e6cb: airbyte-server/src/main/kotlin/io/airbyte/server/apis/publicapi/mappers/JobResponseMapper.kt):
+// duration runs from creation to the last status change (so it does not
+// grow while a job runs), lastUpdatedAt only for ended jobs. The figures are
+// the aggregated stats, which GET /jobs and GET /jobs/{jobId} hydrate (0
+// for a pending job) and POST and DELETE do not (withFigures false).
+func (e *Emulator) jobJSON(j *job, now time.Time, withFigures bool) jobResponse {
 	v := e.viewJob(j, now)
-	out := jobResponse{
-		JobID: j.id, Status: v.status, JobType: j.jobType, StartTime: javaTime(j.createdAt),
-		ConnectionID: j.connectionID, RowsSynced: v.rows, BytesSynced: v.bytes,
+	out := jobResponse{JobID: j.id, Status: v.status, JobType: j.jobType, StartTime: javaTime(j.createdAt), ConnectionID: j.connectionID}
+	if withFigures {
+		out.RowsSynced, out.BytesSynced = v.rows, v.bytes
 	}
-	if v.status != "pending" {
+	if v.status != statusPending {
 		out.Duration = javaDuration(v.updatedAt.Unix() - j.createdAt.Unix())
 	}
 	if j.terminal() {
-		out.LastUpdatedAt = javaTime(j.endedAt)
+		out.LastUpdatedAt = javaTime(j.updatedAt)
 	}
 	return out
 }
@@ -187,6 +189,9 @@ type jobCreateRequest struct {
 
 var jobTypes = []string{"sync", "reset", "refresh", "clear"}
 
+// createJob serves POST /jobs
+// (airbytehq/airbyte-platform@310e6cb: airbyte-server/src/main/kotlin/io/airbyte/server/apis/publicapi/controllers/JobsController.kt,
+// publicCreateJob; airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/handlers/SchedulerHandler.kt).
 func (e *Emulator) createJob(w http.ResponseWriter, r *http.Request, _ string) {
 	var req jobCreateRequest
 	if !decodeJSON(w, r, &req) {
@@ -201,52 +206,81 @@ func (e *Emulator) createJob(w http.ResponseWriter, r *http.Request, _ string) {
 	e.advanceJobs()
 	c := e.connByID[*req.ConnectionID]
 	if c == nil {
-		e.writeUnknown(w, "connection", *req.ConnectionID)
+		e.writeUnknownFor(w, "connection", *req.ConnectionID, editorsDenied)
 		return
 	}
 	if *req.JobType == "refresh" {
 		writeProblem(w, unprocessable("Refreshes are not supported in the public API"))
 		return
 	}
-	if c.status == "deprecated" {
-		writeProblem(w, tryAgainLater("Cannot start a job for a deleted connection: "+c.id))
+	now := e.now()
+	active := e.activeJob(c.id)
+	if *req.JobType == "sync" {
+		switch {
+		case c.status != "active":
+			// check(sync.status == ACTIVE) in submitManualSyncToWorker.
+			writeProblem(w, stateConflict(conflictMessage))
+		case active != nil && active.status != statusPending:
+			writeProblem(w, tryAgainLater("A sync is already running for: "+c.id))
+		case active != nil:
+			// The server waits up to 60 s for a job other than the pending
+			// one, which never comes, then fails with an IllegalStateException
+			// (TemporalClient.startNewManualSyncAndWaitForJobId); the emulator
+			// answers the same at once.
+			writeProblem(w, stateConflict(conflictMessage))
+		default:
+			jobType := "sync"
+			if e.resetRowsLeft(c.id) {
+				jobType = "reset"
+			}
+			writeJSON(w, http.StatusOK, e.jobJSON(e.newJob(c, jobType, now), now, false))
+		}
 		return
 	}
-	for _, j := range e.jobs {
-		if j.connectionID == c.id && !j.terminal() {
-			writeProblem(w, tryAgainLater("A sync is already running for: "+c.id))
-			return
-		}
+	// reset and clear both start a reset_connection job, with no status check.
+	if c.status == "deprecated" {
+		// The deleted workflow cannot be signalled (TemporalClient.resetConnection).
+		writeProblem(w, stateConflict(conflictMessage))
+		return
 	}
-	jobType := "sync"
-	if *req.JobType != "sync" {
-		jobType = "reset" // a clear request also starts a reset job
+	if active != nil {
+		// The reset signal cancels the job to run the reset next
+		// (ConnectionManagerWorkflowImpl.resetConnection).
+		e.cancelJobAt(active, now)
 	}
-	now := e.now()
-	j := &job{id: e.nextJobID, connectionID: c.id, jobType: jobType, createdAt: now, duration: e.faults.JobDuration}
-	if jobType == "sync" && c.failNextSync {
-		j.fail, c.failNextSync = true, false
+	jobType := "reset"
+	if len(c.streams) == 0 && !e.resetRowsLeft(c.id) {
+		jobType = "sync" // no stream_reset rows were written
 	}
-	e.nextJobID++
-	e.jobs = append(e.jobs, j)
-	writeJSON(w, http.StatusOK, e.jobJSON(j, now))
+	writeJSON(w, http.StatusOK, e.jobJSON(e.newJob(c, jobType, now), now, false))
 }
 
 // findJob parses the jobId path value and writes the error response itself
-// when there is no such job.
-func (e *Emulator) findJob(w http.ResponseWriter, r *http.Request) *job {
-	raw := r.PathValue("jobId")
-	id, err := strconv.ParseInt(raw, 10, 64)
+// when there is no such job: the role check's 403 with denied, or for an
+// instance admin the handler's "Could not find job with id" mapped to 409.
+func (e *Emulator) findJob(w http.ResponseWriter, r *http.Request, denied string) *job {
+	id, err := strconv.ParseInt(r.PathValue("jobId"), 10, 64)
 	if err != nil {
 		writeErrorID(w, http.StatusBadRequest)
 		return nil
 	}
+	if j := e.jobByID(id); j != nil {
+		return j
+	}
+	if e.opts.UnknownIDStatus == http.StatusNotFound {
+		writeProblem(w, stateConflict(jobNotRunning))
+	} else {
+		writeProblem(w, forbiddenWith(denied))
+	}
+	return nil
+}
+
+func (e *Emulator) jobByID(id int64) *job {
 	for _, j := range e.jobs {
 		if j.id == id {
 			return j
 		}
 	}
-	e.writeUnknown(w, "job", raw)
 	return nil
 }
 
@@ -254,145 +288,34 @@ func (e *Emulator) getJob(w http.ResponseWriter, r *http.Request, _ string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.advanceJobs()
-	if j := e.findJob(w, r); j != nil {
-		writeJSON(w, http.StatusOK, e.jobJSON(j, e.now()))
+	if j := e.findJob(w, r, readerDenied); j != nil {
+		writeJSON(w, http.StatusOK, e.jobJSON(j, e.now(), true))
 	}
 }
 
+// cancelJob serves DELETE /jobs/{jobId}. The server signals the job's
+// connection, not the job: whatever job of the connection is running (or
+// between attempts) is cancelled, a pending one is left alone, and the
+// requested job is answered as it then is, whatever its status
+// (airbytehq/airbyte-platform@310e6cb: airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/handlers/SchedulerHandler.kt,
+// submitCancellationToWorker; airbyte-commons-temporal/src/main/kotlin/io/airbyte/commons/temporal/TemporalClient.kt,
+// startNewCancellation).
 func (e *Emulator) cancelJob(w http.ResponseWriter, r *http.Request, _ string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.advanceJobs()
-	j := e.findJob(w, r)
+	j := e.findJob(w, r, runnerDenied)
 	if j == nil {
 		return
 	}
-	if j.terminal() {
-		writeProblem(w, stateConflict("Job is not currently running"))
+	if c := e.connByID[j.connectionID]; c == nil || c.status == "deprecated" {
+		writeProblem(w, stateConflict(conflictMessage)) // the connection's workflow is deleted
 		return
 	}
 	now := e.now()
-	e.cancel(j, now)
-	writeJSON(w, http.StatusOK, e.jobJSON(j, now))
-}
-
-var orderByPattern = regexp.MustCompile(`^([a-zA-Z0-9]+)\|(ASC|DESC)$`)
-var jobStatuses = []string{"pending", "queued", "running", "incomplete", "failed", "succeeded", "cancelled"}
-
-// parseTimeParam accepts RFC 3339 date-times and, like the spec's examples,
-// epoch milliseconds.
-func parseTimeParam(v string) (time.Time, bool) {
-	if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
-		return time.UnixMilli(ms), true
+	if active := e.activeJob(j.connectionID); active != nil && active.status != statusPending {
+		e.cancelJobAt(active, now)
+		active.resetRowsCleared = true
 	}
-	t, err := time.Parse(time.RFC3339, v)
-	return t, err == nil
-}
-
-func (e *Emulator) listJobs(w http.ResponseWriter, r *http.Request, base string) {
-	p, ok := parseListParams(w, r)
-	if !ok {
-		return
-	}
-	q := r.URL.Query()
-	connectionID, jobType, status := q.Get("connectionId"), q.Get("jobType"), q.Get("status")
-	if jobType != "" && !slices.Contains(jobTypes, jobType) || status != "" && !slices.Contains(jobStatuses, status) {
-		writeErrorID(w, http.StatusBadRequest)
-		return
-	}
-	var bounds [4]*time.Time
-	for i, name := range []string{"createdAtStart", "createdAtEnd", "updatedAtStart", "updatedAtEnd"} {
-		if v := q.Get(name); v != "" {
-			t, ok := parseTimeParam(v)
-			if !ok {
-				writeErrorID(w, http.StatusBadRequest)
-				return
-			}
-			bounds[i] = &t
-		}
-	}
-	orderField, desc := "createdat", false
-	if v := q.Get("orderBy"); v != "" {
-		m := orderByPattern.FindStringSubmatch(v)
-		field := ""
-		if m != nil {
-			field = strings.ToLower(m[1])
-		}
-		if field != "createdat" && field != "updatedat" {
-			writeProblem(w, badRequest("Invalid order by clause provided: "+v))
-			return
-		}
-		orderField, desc = field, m[2] == "DESC"
-	}
-
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.advanceJobs()
-	now := e.now()
-	var conns map[string]bool
-	if connectionID != "" {
-		if uuid.Validate(connectionID) != nil || e.connByID[connectionID] == nil {
-			e.writeUnknown(w, "connection", connectionID)
-			return
-		}
-		conns = map[string]bool{connectionID: true}
-	} else if len(p.workspaceIDs) > 0 {
-		if !e.checkWorkspaces(w, p.workspaceIDs) {
-			return
-		}
-		conns = map[string]bool{}
-		for _, c := range e.connections {
-			if slices.Contains(p.workspaceIDs, e.workspaceOf(c)) {
-				conns[c.id] = true
-			}
-		}
-	}
-	type row struct {
-		j *job
-		v jobView
-	}
-	var rows []row
-	for _, j := range e.jobs {
-		v := e.viewJob(j, now)
-		switch {
-		case conns != nil && !conns[j.connectionID],
-			jobType != "" && j.jobType != jobType,
-			status != "" && v.status != status,
-			bounds[0] != nil && j.createdAt.Before(*bounds[0]),
-			bounds[1] != nil && j.createdAt.After(*bounds[1]),
-			bounds[2] != nil && v.updatedAt.Before(*bounds[2]),
-			bounds[3] != nil && v.updatedAt.After(*bounds[3]):
-			continue
-		}
-		rows = append(rows, row{j, v})
-	}
-	slices.SortStableFunc(rows, func(a, b row) int {
-		ka, kb := a.j.createdAt, b.j.createdAt
-		if orderField == "updatedat" {
-			ka, kb = a.v.updatedAt, b.v.updatedAt
-		}
-		c := ka.Compare(kb)
-		if c == 0 {
-			c = cmp.Compare(a.j.id, b.j.id)
-		}
-		if desc {
-			return -c
-		}
-		return c
-	})
-	data := []jobResponse{}
-	for _, rw := range page(rows, p.limit, p.offset) {
-		data = append(data, e.jobJSON(rw.j, now))
-	}
-	var query []string
-	if jobType != "" {
-		query = append(query, "jobType="+jobType)
-	}
-	if connectionID != "" {
-		query = append(query, "connectionId="+connectionID)
-	} else if len(p.workspaceIDs) > 0 {
-		query = append(query, "workspaceIds="+strings.Join(p.workspaceIDs, ","))
-	}
-	prev, next := pageLinks(base+"/jobs", query, p.limit, p.offset, len(data))
-	writeJSON(w, http.StatusOK, listResponse[jobResponse]{Previous: prev, Next: next, Data: data})
+	writeJSON(w, http.StatusOK, e.jobJSON(j, now, false))
 }

@@ -50,7 +50,9 @@ type Options struct {
 	ResetRate float64
 
 	// JobDuration is how long a job takes from creation to success; it is
-	// pending for the first tenth of it and running for the rest.
+	// pending for the first tenth of it, a second at most, and its attempt
+	// runs for the rest. A failed attempt that is retried takes as long again
+	// after the server's back-off.
 	JobDuration time.Duration
 	// TokenTTL is the lifetime of tokens from POST /applications/token.
 	TokenTTL time.Duration

@@ -51,9 +51,31 @@ func invalidAPIKey() problem {
 		Detail: "The API key in the Authorization header is invalid."}
 }
 
-func forbidden() problem {
+// Messages of the role checks (airbytehq/airbyte-platform@310e6cb:
+// airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/authorization/RoleResolver.kt): requireRole names
+// the role, requireOneOfRoles does not.
+const (
+	readerDenied  = "Caller does not have the required WORKSPACE_READER permissions to access the resource(s)."
+	editorsDenied = "Caller does not have the required permissions to access the resource(s)."
+)
+
+// forbidden is the problem of a failed requireRole(WORKSPACE_READER) check.
+func forbidden() problem { return forbiddenWith(readerDenied) }
+
+func forbiddenWith(msg string) problem {
 	return problem{Status: 403, Type: errorsDoc + "#forbidden", Title: "forbidden", Detail: "The request is forbidden.",
-		Data: messageData("Caller does not have the required WORKSPACE_READER permissions to access the resource(s).")}
+		Data: messageData(msg)}
+}
+
+// unexpectedProblem is the server's 500 for exceptions no handler maps
+// (airbytehq/airbyte-platform@310e6cb: airbyte-server/src/main/kotlin/io/airbyte/server/apis/publicapi/errorHandlers/ConfigClientErrorHandler.kt).
+func unexpectedProblem(msg string) problem {
+	p := problem{Status: 500, Type: errorsDoc, Title: "unexpected-problem",
+		Detail: "An unexpected problem has occurred. If this is an error that needs to be addressed, please submit a pull request or github issue."}
+	if msg != "" {
+		p.Data = messageData(msg)
+	}
+	return p
 }
 
 func resourceNotFound(resourceType, id string) problem {
@@ -72,13 +94,12 @@ func stateConflict(msg string) problem {
 		Detail: "State conflict", Data: messageData(msg)}
 }
 
-func connectionLocked(connectionID, reason string) problem {
-	data := map[string]any{"connectionId": connectionID}
-	if reason != "" {
-		data["statusReason"] = reason
-	}
+// connectionLocked never carries a statusReason: the public read of a
+// connection does not fill it (airbytehq/airbyte-platform@310e6cb:
+// airbyte-server/src/main/kotlin/io/airbyte/server/apis/publicapi/controllers/ConnectionsController.kt).
+func connectionLocked(connectionID string) problem {
 	return problem{Status: 409, Type: "error:connection/locked", Title: "Connection is locked",
-		Detail: "The connection is locked and cannot be modified.", Data: data}
+		Detail: "The connection is locked and cannot be modified.", Data: map[string]any{"connectionId": connectionID}}
 }
 
 func unprocessable(msg string) problem {

@@ -98,8 +98,12 @@ var seededSources = [][]sourceTemplate{
 	{
 		{
 			name: "Postgres Production", sourceType: "postgres", displayName: "Postgres", tag: "3.6.0", cdc: true,
-			configuration: map[string]any{"host": "db.internal", "port": 5432, "database": "app", "username": "airbyte",
-				"password": maskedSecret, "replication_method": map[string]any{"method": "CDC"}},
+			configuration: map[string]any{"host": "db.internal", "port": 5432, "database": "app", "schemas": []any{"public"},
+				"username": "airbyte", "password": maskedSecret, "ssl_mode": map[string]any{"mode": "require"},
+				"tunnel_method": map[string]any{"tunnel_method": "NO_TUNNEL"},
+				"replication_method": map[string]any{"method": "CDC", "replication_slot": "airbyte_slot", "publication": "airbyte_publication",
+					"initial_waiting_seconds": 1200, "lsn_commit_behaviour": "After loading Data in the destination",
+					"invalid_cdc_cursor_position_behavior": "Fail sync", "initial_load_timeout_hours": 8}},
 			catalog: []discoveredStream{
 				{name: "users", namespace: "public", supportedSyncModes: bothModes,
 					fields:             []field{num("id"), str("email"), str("name"), str("updated_at"), obj("address", str("city"), str("zip"))},
@@ -115,15 +119,16 @@ var seededSources = [][]sourceTemplate{
 		},
 		{
 			name: "Stripe Billing", sourceType: "stripe", displayName: "Stripe", tag: "5.8.2",
-			configuration: map[string]any{"account_id": "acct_emulator", "client_secret": maskedSecret, "start_date": "2024-01-01T00:00:00Z"},
+			configuration: map[string]any{"account_id": "acct_emulator", "client_secret": maskedSecret, "start_date": "2024-01-01T00:00:00Z",
+				"lookback_window_days": 0, "slice_range": 365, "num_workers": 10},
 			catalog: []discoveredStream{
-				{name: "customers", supportedSyncModes: bothModes,
+				{name: "customers", supportedSyncModes: bothModes, suggested: true,
 					fields:             []field{str("id"), str("email"), num("created"), obj("metadata", str("plan"))},
 					defaultCursorField: []string{"created"}, sourceDefinedPK: [][]string{{"id"}}},
-				{name: "invoices", supportedSyncModes: bothModes,
+				{name: "invoices", supportedSyncModes: bothModes, suggested: true,
 					fields:              []field{str("id"), str("customer"), num("amount_due"), num("updated")},
 					sourceDefinedCursor: true, defaultCursorField: []string{"updated"}, sourceDefinedPK: [][]string{{"id"}}},
-				{name: "charges", supportedSyncModes: bothModes,
+				{name: "charges", supportedSyncModes: bothModes, suggested: true,
 					fields:             []field{str("id"), num("amount"), num("created"), obj("outcome", str("type"))},
 					defaultCursorField: []string{"created"}},
 				{name: "balance_transactions", supportedSyncModes: fullRefreshOnly,
@@ -135,7 +140,10 @@ var seededSources = [][]sourceTemplate{
 		{
 			name: "MySQL Inventory", sourceType: "mysql", displayName: "MySQL", tag: "3.11.1", cdc: true,
 			configuration: map[string]any{"host": "mysql.internal", "port": 3306, "database": "inventory", "username": "airbyte",
-				"password": maskedSecret, "replication_method": map[string]any{"method": "CDC"}},
+				"password": maskedSecret, "ssl_mode": map[string]any{"mode": "preferred"},
+				"tunnel_method": map[string]any{"tunnel_method": "NO_TUNNEL"},
+				"replication_method": map[string]any{"method": "CDC", "initial_load_timeout_hours": 8,
+					"invalid_cdc_cursor_position_behavior": "Fail sync"}},
 			catalog: []discoveredStream{
 				{name: "items", namespace: "inventory", supportedSyncModes: bothModes,
 					fields:             []field{str("sku"), str("name"), num("qty"), str("updated_at")},
@@ -152,7 +160,8 @@ var seededSources = [][]sourceTemplate{
 		},
 		{
 			name: "GitHub Issues", sourceType: "github", displayName: "GitHub", tag: "1.8.0",
-			configuration: map[string]any{"repositories": []any{"acme/app"}, "credentials": map[string]any{"personal_access_token": maskedSecret}},
+			configuration: map[string]any{"repositories": []any{"acme/app"}, "api_url": "https://api.github.com/", "max_waiting_time": 10,
+				"credentials": map[string]any{"option_title": "PAT Credentials", "personal_access_token": maskedSecret}},
 			catalog: []discoveredStream{
 				{name: "issues", supportedSyncModes: bothModes,
 					fields:             []field{num("id"), num("number"), str("title"), str("updated_at"), obj("user", str("login"))},
@@ -175,12 +184,28 @@ var seededSources = [][]sourceTemplate{
 // overwrite_dedup).
 var seededDestinations = []destinationTemplate{
 	{name: "Snowflake Warehouse", destinationType: "snowflake", displayName: "Snowflake", tag: "3.11.0",
-		configuration: map[string]any{"host": "acme.snowflakecomputing.com", "warehouse": "AIRBYTE", "database": "RAW",
-			"credentials": map[string]any{"password": maskedSecret}},
+		configuration: map[string]any{"host": "acme.snowflakecomputing.com", "role": "AIRBYTE_ROLE", "warehouse": "AIRBYTE",
+			"database": "RAW", "schema": "PUBLIC", "username": "AIRBYTE_USER",
+			"credentials": map[string]any{"auth_type": "Username and Password", "password": maskedSecret}},
 		syncModes: []string{destOverwrite, destAppend, destAppendDedup, destOverwriteDedup, destUpdate, destSoftDelete}},
 	{name: "S3 Data Lake", destinationType: "s3", displayName: "S3", tag: "1.5.0",
-		configuration: map[string]any{"s3_bucket_name": "acme-lake", "s3_bucket_region": "us-east-1", "secret_access_key": maskedSecret},
-		syncModes:     []string{destOverwrite, destAppend, destAppendDedup}},
+		configuration: map[string]any{"s3_bucket_name": "acme-lake", "s3_bucket_path": "airbyte", "s3_bucket_region": "us-east-1",
+			"access_key_id": maskedSecret, "secret_access_key": maskedSecret,
+			"format": map[string]any{"format_type": "JSONL", "flattening": "No flattening",
+				"compression": map[string]any{"compression_type": "No Compression"}}},
+		syncModes: []string{destOverwrite, destAppend, destAppendDedup}},
+}
+
+// definitionIDs are the connectors' real definition ids, from which the
+// server derives sourceType and destinationType
+// (airbytehq/airbyte-platform@310e6cb: airbyte-server/src/main/kotlin/io/airbyte/server/apis/publicapi/mappers/NameToDefinitionMapper.kt).
+var definitionIDs = map[string]string{
+	"postgres":  "decd338e-5647-4c0b-adf4-da0e75f5a750",
+	"stripe":    "e094cb9a-26de-4645-8761-65c0c425d1de",
+	"mysql":     "435bb9a5-7887-4809-aa58-28c27df0d7ad",
+	"github":    "ef69ef6e-aa7f-4af1-a01d-ef775033524e",
+	"snowflake": "424892c4-daac-4491-b35d-c6688ba547ba",
+	"s3":        "4816b78f-1489-44c1-9060-4b19d5fa9362",
 }
 
 // seed fills the store with workspaces, sources, destinations and the
@@ -190,26 +215,18 @@ func (e *Emulator) seed(n int) {
 	now := e.now().Unix()
 	e.clientID = e.ids.next()
 	e.clientSecret = e.ids.secret()
-	defs := map[string]string{}
-	defID := func(kind string) string {
-		if id, ok := defs[kind]; ok {
-			return id
-		}
-		defs[kind] = e.ids.next()
-		return defs[kind]
-	}
 	for wi, templates := range seededSources {
 		ws := &workspace{id: e.ids.next(), name: fmt.Sprintf("Emulator Workspace %d", wi+1)}
 		e.workspaces = append(e.workspaces, ws)
 		for _, t := range templates {
 			s := &source{id: e.ids.next(), name: t.name, workspaceID: ws.id, sourceType: t.sourceType,
-				displayName: t.displayName, definitionID: defID("source/" + t.sourceType), dockerImageTag: t.tag,
+				displayName: t.displayName, definitionID: definitionIDs[t.sourceType], dockerImageTag: t.tag,
 				configuration: t.configuration, catalog: t.catalog, cdc: t.cdc, createdAt: now}
 			e.sources = append(e.sources, s)
 		}
 		for _, t := range seededDestinations {
 			d := &destination{id: e.ids.next(), name: t.name, workspaceID: ws.id, destinationType: t.destinationType,
-				displayName: t.displayName, definitionID: defID("destination/" + t.destinationType), dockerImageTag: t.tag,
+				displayName: t.displayName, definitionID: definitionIDs[t.destinationType], dockerImageTag: t.tag,
 				configuration: t.configuration, syncModes: t.syncModes, createdAt: now}
 			e.destinations = append(e.destinations, d)
 		}
@@ -233,7 +250,7 @@ func (e *Emulator) seed(n int) {
 		c := &connection{
 			id: e.ids.next(), name: fmt.Sprintf("seeded-connection-%04d", i+1),
 			sourceID: s.id, destinationID: d.id, status: "active", scheduleType: "manual",
-			nonBreaking: "ignore", namespaceDefinition: "destination", createdAt: now, tags: []tag{},
+			nonBreaking: "ignore", namespaceDefinition: "destination", createdAt: now,
 		}
 		for _, st := range s.catalog {
 			c.streams = append(c.streams, defaultConfiguredStream(st))

@@ -26,7 +26,9 @@ var servedOperations = []string{
 	"getSource", "listSources", "deleteSource",
 	"getDestination", "listDestinations", "deleteDestination",
 	"getWorkspace", "listWorkspaces", "getStreamProperties",
-	"getState", "webBackendGetConnection",
+	"createTag", "listTags", "getTag", "updateTag", "deleteTag",
+	"getState", "webBackendGetConnection", "getJobInfo", "getConnectionStatuses",
+	"updateConnection", "webBackendUpdateConnection", "createOrUpdateStateSafe",
 }
 
 // TestMain validates every response the emulator returns against the Airbyte

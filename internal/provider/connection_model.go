@@ -239,7 +239,9 @@ func streamValueFromAPI(ctx context.Context, s client.StreamConfiguration) (attr
 		m.PrimaryKey, d = types.ListValueFrom(ctx, stringListType, s.PrimaryKey)
 		diags.Append(d...)
 	}
-	if s.SelectedFields != nil {
+	// Airbyte sends selectedFields [] when field selection is off (every
+	// field syncs), and refuses [] as a request: it means "not set".
+	if len(s.SelectedFields) > 0 {
 		fields := make([]selectedFieldModel, 0, len(s.SelectedFields))
 		for _, f := range s.SelectedFields {
 			path, d := types.ListValueFrom(ctx, types.StringType, f.FieldPath)

@@ -101,7 +101,12 @@ func TestAccConnectionsDataSource(t *testing.T) {
 	if err := api.DeleteConnection(ctx, deleted.ConnectionID); err != nil {
 		t.Fatal(err)
 	}
-	tag := client.Tag{TagID: "5f1b5c4e-0d7e-4a43-9d57-3f0c1b2a9e10", WorkspaceID: ws0, Name: "finance", Color: "FF5733"}
+	// Airbyte keeps only tags that exist in the connection's workspace, so the tag is made first.
+	tagID, err := e.emu.CreateTag(ws0, "finance", "FF5733")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag := client.Tag{TagID: tagID, WorkspaceID: ws0, Name: "finance", Color: "FF5733"}
 	for _, name := range []string{"seeded-connection-0100", "seeded-connection-0120"} {
 		if _, err := api.PatchConnection(ctx, byName[name].ConnectionID, client.ConnectionPatchRequest{Tags: []client.Tag{tag}}); err != nil {
 			t.Fatal(err)

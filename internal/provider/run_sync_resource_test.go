@@ -116,7 +116,7 @@ resource "airbyte_run_sync" "s" {
 output "status" {
   value = airbyte_run_sync.s.status
 }
-`, e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID)
+`, e.Source(0, 1).SourceID, e.Destination(0, 0).DestinationID) // Stripe: created without streams, Airbyte selects the suggested ones
 	var connID string
 	accTestWithClock(t, clk, resource.TestCase{
 		Steps: []resource.TestStep{

@@ -34,8 +34,10 @@ func newRunnerFixture(t *testing.T, opts emulator.Options, front func(http.Handl
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The Stripe source suggests streams, so the connection syncs some
+	// (a Postgres connection created without streams would have none).
 	conn, err := c.CreateConnection(context.Background(), client.ConnectionCreateRequest{
-		Name: "synced", SourceID: e.Source(0, 0).SourceID, DestinationID: e.Destination(0, 0).DestinationID,
+		Name: "synced", SourceID: e.Source(0, 1).SourceID, DestinationID: e.Destination(0, 0).DestinationID,
 	})
 	if err != nil {
 		t.Fatal(err)
