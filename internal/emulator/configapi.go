@@ -197,10 +197,38 @@ type streamConfig struct {
 	DestinationObjectName *string    `json:"destinationObjectName,omitempty"`
 	IncludeFiles          *bool      `json:"includeFiles,omitempty"`
 	FieldSelectionEnabled *bool      `json:"fieldSelectionEnabled,omitempty"`
-	// SelectedFields and Mappers are sent for selected streams only; the
-	// default configuration of an unselected stream leaves them null.
+	// SelectedFields, HashedFields and Mappers are sent for selected streams
+	// only; the default configuration of an unselected stream leaves them
+	// null.
 	SelectedFields *[]selectedField `json:"selectedFields,omitempty"`
+	HashedFields   *[]selectedField `json:"hashedFields,omitempty"`
 	Mappers        *[]rawJSON       `json:"mappers,omitempty"`
+}
+
+// configAPISpellings are the connection's namespaceDefinition and
+// nonBreakingChangesPreference as the Config API spells them.
+func (c *connection) configAPISpellings() (namespaceDefinition, nonBreaking string) {
+	namespaceDefinition, nonBreaking = c.namespaceDefinition, c.nonBreaking
+	if namespaceDefinition == "custom_format" {
+		namespaceDefinition = "customformat"
+	}
+	if nonBreaking == "disable_connection" {
+		nonBreaking = "disable"
+	}
+	return namespaceDefinition, nonBreaking
+}
+
+// configAPISchedule is the connection's legacy schedule (basic only) and
+// scheduleData as the Config API returns them; both are nil for manual.
+func (c *connection) configAPISchedule() (*legacySchedule, *scheduleData) {
+	switch c.scheduleType {
+	case "cron":
+		return nil, &scheduleData{Cron: &cronData{CronExpression: c.cronExpression, CronTimeZone: c.cronZone()}}
+	case "basic":
+		basic := &legacySchedule{Units: c.basicUnits, TimeUnit: c.basicTimeUnit}
+		return basic, &scheduleData{BasicSchedule: basic}
+	}
+	return nil, nil
 }
 
 type sourceRead struct {
@@ -266,14 +294,7 @@ func (e *Emulator) getWebBackendConnection(w http.ResponseWriter, r *http.Reques
 
 func (e *Emulator) webBackendJSON(c *connection) webBackendConnection {
 	src, dst := e.sourceByID(c.sourceID), e.destinationByID(c.destinationID)
-	nsDef := c.namespaceDefinition
-	if nsDef == "custom_format" {
-		nsDef = "customformat"
-	}
-	pref := c.nonBreaking
-	if pref == "disable_connection" {
-		pref = "disable"
-	}
+	nsDef, pref := c.configAPISpellings()
 	out := webBackendConnection{
 		ConnectionID: c.id, Name: c.name, NamespaceDefinition: nsDef, NamespaceFormat: c.namespaceFormat,
 		Prefix: c.prefix, SourceID: c.sourceID, DestinationID: c.destinationID, ScheduleType: c.scheduleType,
@@ -290,13 +311,7 @@ func (e *Emulator) webBackendJSON(c *connection) webBackendConnection {
 	if out.Tags == nil {
 		out.Tags = []tag{}
 	}
-	switch c.scheduleType {
-	case "cron":
-		out.ScheduleData = &scheduleData{Cron: &cronData{CronExpression: c.cronExpression, CronTimeZone: c.cronZone()}}
-	case "basic":
-		basic := &legacySchedule{Units: c.basicUnits, TimeUnit: c.basicTimeUnit}
-		out.Schedule, out.ScheduleData = basic, &scheduleData{BasicSchedule: basic}
-	}
+	out.Schedule, out.ScheduleData = c.configAPISchedule()
 	now := e.now()
 	for _, j := range e.jobs {
 		if j.connectionID != c.id {
@@ -345,34 +360,23 @@ func nonNilKey(k [][]string) [][]string {
 }
 
 // selectedStreamConfig is the config of a selected stream as
-// CatalogMergeHelper.mergeCatalogWithConfiguration rebuilds it: suggested
-// false, no namespace, the discovered default cursor when none is stored,
-// and a source-defined primary key over the stored one
+// CatalogMergeHelper.mergeCatalogWithConfiguration rebuilds it from the
+// stored one: the discovered default cursor when none is stored, a
+// source-defined primary key over the stored one, and hashedFields only
+// when there are any
 // (airbytehq/airbyte-platform@310e6cb: airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/handlers/WebBackendConnectionsHandler.kt).
 func selectedStreamConfig(ds discoveredStream, s configuredStream) streamConfig {
-	cursor := s.cursorField
-	if len(cursor) == 0 {
-		cursor = ds.defaultCursorField
+	cfg := readEntry(ds, s).Config
+	if len(cfg.CursorField) == 0 {
+		cfg.CursorField = nonNil(ds.defaultCursorField)
 	}
-	pk := s.primaryKey
 	if len(ds.sourceDefinedPK) > 0 {
-		pk = ds.sourceDefinedPK
+		cfg.PrimaryKey = ds.sourceDefinedPK
 	}
-	fieldSelection := s.fieldSelectionEnabled
-	includeFiles := s.includeFiles != nil && *s.includeFiles
-	selected := []selectedField{}
-	for _, f := range s.selectedFields {
-		selected = append(selected, selectedField{FieldPath: f})
+	if len(*cfg.HashedFields) == 0 {
+		cfg.HashedFields = nil
 	}
-	mappers := mappersJSON(s.mappers)
-	if mappers == nil {
-		mappers = []rawJSON{}
-	}
-	return streamConfig{
-		SyncMode: s.syncMode, DestinationSyncMode: s.destinationSyncMode, CursorField: nonNil(cursor),
-		PrimaryKey: nonNilKey(pk), AliasName: s.name, Selected: true, DestinationObjectName: s.destinationObjectName,
-		IncludeFiles: &includeFiles, FieldSelectionEnabled: &fieldSelection, SelectedFields: &selected, Mappers: &mappers,
-	}
+	return cfg
 }
 
 // defaultStreamConfig is the discovered default configuration of an

@@ -259,7 +259,7 @@ type connectionRead struct {
 	SourceID                     string          `json:"sourceId"`
 	DestinationID                string          `json:"destinationId"`
 	OperationIDs                 []string        `json:"operationIds"`
-	SyncCatalog                  readCatalog     `json:"syncCatalog"`
+	SyncCatalog                  syncCatalog     `json:"syncCatalog"`
 	Schedule                     *legacySchedule `json:"schedule,omitempty"`
 	ScheduleType                 string          `json:"scheduleType"`
 	ScheduleData                 *scheduleData   `json:"scheduleData,omitempty"`
@@ -274,33 +274,6 @@ type connectionRead struct {
 	OnDemandEnabled              bool            `json:"onDemandEnabled"`
 }
 
-type readCatalog struct {
-	Streams []readCatalogEntry `json:"streams"`
-}
-
-type readCatalogEntry struct {
-	Stream airbyteStream    `json:"stream"`
-	Config readStreamConfig `json:"config"`
-}
-
-// readStreamConfig is the configuration CatalogConverter.toApi builds for a
-// stored stream: selected, never suggested, no namespace.
-type readStreamConfig struct {
-	SyncMode              string          `json:"syncMode"`
-	CursorField           []string        `json:"cursorField"`
-	DestinationSyncMode   string          `json:"destinationSyncMode"`
-	PrimaryKey            [][]string      `json:"primaryKey"`
-	AliasName             string          `json:"aliasName"`
-	Selected              bool            `json:"selected"`
-	Suggested             bool            `json:"suggested"`
-	IncludeFiles          bool            `json:"includeFiles"`
-	DestinationObjectName *string         `json:"destinationObjectName,omitempty"`
-	FieldSelectionEnabled bool            `json:"fieldSelectionEnabled"`
-	SelectedFields        []selectedField `json:"selectedFields"`
-	HashedFields          []selectedField `json:"hashedFields"`
-	Mappers               []rawJSON       `json:"mappers"`
-}
-
 var nonAliasChars = regexp.MustCompile(`[^A-Za-z0-9_]`)
 
 // aliasName is Names.toAlphanumericAndUnderscore for ASCII names.
@@ -311,27 +284,14 @@ func aliasName(name string) string {
 // connectionRead builds ConnectionRead as ApiPojoConverters.internalToConnectionRead
 // does (airbytehq/airbyte-platform@310e6cb: airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/converters/ApiPojoConverters.kt).
 func (e *Emulator) connectionRead(c *connection) connectionRead {
-	nsDef := c.namespaceDefinition
-	if nsDef == "custom_format" {
-		nsDef = "customformat"
-	}
-	pref := c.nonBreaking
-	if pref == "disable_connection" {
-		pref = "disable"
-	}
+	nsDef, pref := c.configAPISpellings()
 	out := connectionRead{
 		ConnectionID: c.id, Name: c.name, NamespaceDefinition: nsDef, NamespaceFormat: c.namespaceFormat, Prefix: c.prefix,
 		SourceID: c.sourceID, DestinationID: c.destinationID, OperationIDs: []string{}, ScheduleType: c.scheduleType,
 		Status: c.status, NonBreakingChangesPreference: pref, CreatedAt: c.createdAt, BackfillPreference: "disabled",
-		Tags: e.connectionTags(c), SyncCatalog: readCatalog{Streams: []readCatalogEntry{}},
+		Tags: e.connectionTags(c), SyncCatalog: syncCatalog{Streams: []catalogEntry{}},
 	}
-	switch c.scheduleType {
-	case "cron":
-		out.ScheduleData = &scheduleData{Cron: &cronData{CronExpression: c.cronExpression, CronTimeZone: c.cronZone()}}
-	case "basic":
-		basic := &legacySchedule{Units: c.basicUnits, TimeUnit: c.basicTimeUnit}
-		out.Schedule, out.ScheduleData = basic, &scheduleData{BasicSchedule: basic}
-	}
+	out.Schedule, out.ScheduleData = c.configAPISchedule()
 	src := e.sourceByID(c.sourceID)
 	for _, s := range c.streams {
 		i := slices.IndexFunc(src.catalog, func(d discoveredStream) bool { return d.name == s.name && d.namespace == s.catalogNamespace })
@@ -343,32 +303,35 @@ func (e *Emulator) connectionRead(c *connection) connectionRead {
 	return out
 }
 
-func readEntry(ds discoveredStream, s configuredStream) readCatalogEntry {
+// readEntry is a stored stream as CatalogConverter.toApi returns it: selected,
+// never suggested, no namespace, the schema cut down to the selected
+// fields, and the hashing mappers' target fields as hashedFields.
+func readEntry(ds discoveredStream, s configuredStream) catalogEntry {
 	schema := ds.jsonSchema()
-	cfg := readStreamConfig{
+	includeFiles, fieldSelection := s.includeFiles != nil && *s.includeFiles, s.fieldSelectionEnabled
+	selected, hashed, mappers := []selectedField{}, []selectedField{}, mappersJSON(s.mappers)
+	cfg := streamConfig{
 		SyncMode: s.syncMode, CursorField: nonNil(s.cursorField), DestinationSyncMode: s.destinationSyncMode,
 		PrimaryKey: nonNilKey(s.primaryKey), AliasName: aliasName(s.name), Selected: true,
-		IncludeFiles: s.includeFiles != nil && *s.includeFiles, DestinationObjectName: s.destinationObjectName,
-		FieldSelectionEnabled: s.fieldSelectionEnabled, SelectedFields: []selectedField{}, HashedFields: []selectedField{},
-		Mappers: []rawJSON{},
+		IncludeFiles: &includeFiles, DestinationObjectName: s.destinationObjectName,
+		FieldSelectionEnabled: &fieldSelection, SelectedFields: &selected, HashedFields: &hashed, Mappers: &mappers,
 	}
 	if s.fieldSelectionEnabled {
 		var kept []field
 		for _, f := range ds.fields {
 			if slices.ContainsFunc(s.selectedFields, func(p []string) bool { return len(p) > 0 && p[0] == f.name }) {
 				kept = append(kept, f)
-				cfg.SelectedFields = append(cfg.SelectedFields, selectedField{FieldPath: []string{f.name}})
+				selected = append(selected, selectedField{FieldPath: []string{f.name}})
 			}
 		}
 		schema = objectSchema(kept)
 	}
-	cfg.Mappers = mappersJSON(s.mappers)
 	for _, m := range s.mappers {
 		if m.typ == "hashing" {
-			cfg.HashedFields = append(cfg.HashedFields, selectedField{FieldPath: []string{m.setting("targetField")}})
+			hashed = append(hashed, selectedField{FieldPath: []string{m.setting("targetField")}})
 		}
 	}
-	return readCatalogEntry{
+	return catalogEntry{
 		Stream: airbyteStream{
 			Name: ds.name, JSONSchema: schema, SupportedSyncModes: ds.supportedSyncModes, SourceDefinedCursor: ds.sourceDefinedCursor,
 			DefaultCursorField: nonNil(ds.defaultCursorField), SourceDefinedPrimaryKey: nonNilKey(ds.sourceDefinedPK),
