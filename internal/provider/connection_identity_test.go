@@ -582,7 +582,10 @@ func TestAccConnectionList_query(t *testing.T) {
 			{Config: e.ProviderConfig()},
 			{
 				Query: true,
-				Config: e.ProviderConfig() + `
+				// The provider is configured by the previous step's configuration,
+				// which stays beside the query file; Terraform 1.15 refuses a
+				// second default provider block.
+				Config: `
 list "airbyte_connection" "all" {
   provider = airbyte
 }
