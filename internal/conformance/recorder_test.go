@@ -456,8 +456,8 @@ func TestConfigDocumentIsReduced(t *testing.T) {
 	for _, op := range rec.config.operations {
 		ids = append(ids, op.id)
 	}
-	if len(ids) != 2 {
-		t.Errorf("Config API operations %v, want getState and webBackendGetConnection only", ids)
+	if len(ids) != len(configOperations) {
+		t.Errorf("Config API operations %v, want one for each of %v only", ids, configOperations)
 	}
 	t.Logf("documents loaded in %s", loadedTime)
 }
@@ -476,7 +476,9 @@ func TestRouteMapping(t *testing.T) {
 		{"DELETE", "/api/public/v1/jobs/12", rec.public, "cancelJob"},
 		{"POST", "/api/v1/state/get", rec.config, "getState"},
 		{"POST", "/api/v1/web_backend/connections/get", rec.config, "webBackendGetConnection"},
-		{"POST", "/api/v1/jobs/get", rec.config, ""}, // not kept from config.yaml
+		{"POST", "/api/v1/jobs/get", rec.config, "getJobInfo"},
+		{"POST", "/api/v1/connections/get", rec.config, "getConnection"},
+		{"POST", "/api/v1/jobs/list", rec.config, ""}, // not kept from config.yaml
 		{"PUT", "/v1/connections/" + connectionID, rec.public, ""},
 		{"GET", "/elsewhere", nil, ""},
 	}
