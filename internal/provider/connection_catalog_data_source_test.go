@@ -25,7 +25,8 @@ import (
 )
 
 // TestCombinedSyncMode is the mapping from the Config API's source and
-// destination sync modes to the public API's sync mode (REFERENCE §4.2):
+// destination sync modes to the public API's sync mode (airbytehq/airbyte-platform@310e6cb:
+// airbyte-server/src/main/kotlin/io/airbyte/server/apis/publicapi/mappers/ConnectionReadMapper.kt):
 // the nine documented pairs, a missing mode read as full_refresh_overwrite,
 // and pairs the public API has no name for.
 func TestCombinedSyncMode(t *testing.T) {
