@@ -269,27 +269,7 @@ func definitionVersion(repo, tag string) actorDefinition {
 // syncCatalog holds every discovered stream; unselected ones have
 // config.selected=false. withRefreshedCatalog is accepted and ignored.
 func (e *Emulator) getWebBackendConnection(w http.ResponseWriter, r *http.Request, _ string) {
-	var req connectionIDRequest
-	if !decodeJSON(w, r, &req) {
-		return
-	}
-	if req.ConnectionID == nil {
-		writeErrorID(w, http.StatusUnprocessableEntity)
-		return
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.advanceJobs()
-	c := e.connByID[*req.ConnectionID]
-	if c == nil {
-		if e.opts.UnknownIDStatus != http.StatusNotFound {
-			writeConfigForbidden(w, r)
-			return
-		}
-		writeErrorID(w, http.StatusNotFound)
-		return
-	}
-	writeJSON(w, http.StatusOK, e.webBackendJSON(c))
+	e.serveConnectionRead(w, r, func(c *connection) any { return e.webBackendJSON(c) })
 }
 
 func (e *Emulator) webBackendJSON(c *connection) webBackendConnection {

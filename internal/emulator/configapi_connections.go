@@ -123,6 +123,12 @@ func validUUID(p *string) bool {
 // getConfigConnection serves POST /api/v1/connections/get: ConnectionRead
 // for any existing connection, deleted ones included.
 func (e *Emulator) getConfigConnection(w http.ResponseWriter, r *http.Request, _ string) {
+	e.serveConnectionRead(w, r, func(c *connection) any { return e.connectionRead(c) })
+}
+
+// serveConnectionRead answers a Config API read of one connection, named by
+// connectionId in the body, with render's view of it.
+func (e *Emulator) serveConnectionRead(w http.ResponseWriter, r *http.Request, render func(*connection) any) {
 	var req connectionIDRequest
 	if !decodeJSON(w, r, &req) {
 		return
@@ -135,32 +141,13 @@ func (e *Emulator) getConfigConnection(w http.ResponseWriter, r *http.Request, _
 	defer e.mu.Unlock()
 	e.advanceJobs()
 	if c := e.configConnection(w, r, *req.ConnectionID); c != nil {
-		writeJSON(w, http.StatusOK, e.connectionRead(c))
+		writeJSON(w, http.StatusOK, render(c))
 	}
 }
 
 // updateConfigConnection serves POST /api/v1/connections/update.
 func (e *Emulator) updateConfigConnection(w http.ResponseWriter, r *http.Request, _ string) {
-	var req connectionUpdate
-	if !decodeJSON(w, r, &req) {
-		return
-	}
-	if !req.valid() {
-		writeErrorID(w, http.StatusUnprocessableEntity)
-		return
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.advanceJobs()
-	c := e.configConnection(w, r, *req.ConnectionID)
-	if c == nil {
-		return
-	}
-	if reply := e.updateConnection(c, &req); reply != nil {
-		reply.write(w)
-		return
-	}
-	writeJSON(w, http.StatusOK, e.connectionRead(c))
+	e.serveConnectionUpdate(w, r, false)
 }
 
 // webBackendUpdateConnection serves POST /api/v1/web_backend/connections/update:
@@ -168,13 +155,19 @@ func (e *Emulator) updateConfigConnection(w http.ResponseWriter, r *http.Request
 // read. skipReset=false would start a reset of changed streams on the
 // server; the emulator starts none.
 func (e *Emulator) webBackendUpdateConnection(w http.ResponseWriter, r *http.Request, _ string) {
+	e.serveConnectionUpdate(w, r, true)
+}
+
+func (e *Emulator) serveConnectionUpdate(w http.ResponseWriter, r *http.Request, webBackend bool) {
 	var req connectionUpdate
 	if !decodeJSON(w, r, &req) {
 		return
 	}
-	// WebBackendConnectionUpdate has operations, not operationIds: an
-	// operationIds property is ignored like any unknown one.
-	req.OperationIDs = nil
+	if webBackend {
+		// WebBackendConnectionUpdate has operations, not operationIds: an
+		// operationIds property is ignored like any unknown one.
+		req.OperationIDs = nil
+	}
 	if !req.valid() {
 		writeErrorID(w, http.StatusUnprocessableEntity)
 		return
@@ -186,7 +179,7 @@ func (e *Emulator) webBackendUpdateConnection(w http.ResponseWriter, r *http.Req
 	if c == nil {
 		return
 	}
-	if req.Operations != nil && len(*req.Operations) > 0 {
+	if webBackend && req.Operations != nil && len(*req.Operations) > 0 {
 		// createOrUpdateOperations: the emulator has no operations to
 		// create; the server would create them and attach their ids.
 		errorIDReply(http.StatusInternalServerError).write(w)
@@ -196,7 +189,11 @@ func (e *Emulator) webBackendUpdateConnection(w http.ResponseWriter, r *http.Req
 		reply.write(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, e.webBackendJSON(c))
+	if webBackend {
+		writeJSON(w, http.StatusOK, e.webBackendJSON(c))
+		return
+	}
+	writeJSON(w, http.StatusOK, e.connectionRead(c))
 }
 
 // updateConnection applies a ConnectionUpdate in the order of
