@@ -266,6 +266,20 @@ func (r *runSyncResource) Create(ctx context.Context, req resource.CreateRequest
 // describeSyncError explains a sync that did not succeed, for the resource
 // and the action alike: what happened, with the job's id, status and link,
 // and what to do.
+// inactiveAdvice says what to do about a connection that cannot sync because
+// of its status.
+func inactiveAdvice(status client.ConnectionStatus) string {
+	switch status {
+	case client.ConnectionStatusInactive:
+		return "Enable it, with status = \"active\" on its airbyte_connection or in the Airbyte UI, then apply again."
+	case client.ConnectionStatusLocked:
+		return "Airbyte locked it; unlock it in the Airbyte UI (the connection's page says why it was locked), then apply again."
+	case client.ConnectionStatusDeprecated:
+		return "It was deleted, and a deleted connection never syncs: set connection_id to a live connection."
+	}
+	return "Check the connection in the Airbyte UI."
+}
+
 func describeSyncError(err error, req syncRequest, workspaceID, webRoot string) (summary, detail string) {
 	var se *syncError
 	if !errors.As(err, &se) {
@@ -346,6 +360,9 @@ func describeSyncError(err error, req syncRequest, workspaceID, webRoot string) 
 		summary = "Cannot Start Sync"
 		detail = fmt.Sprintf("Airbyte did not start a sync of the connection %q: %v.", req.ConnectionID, se.Err)
 		switch {
+		case se.ConnectionStatus != "" && se.ConnectionStatus != client.ConnectionStatusActive:
+			detail = fmt.Sprintf("Airbyte syncs only active connections, and the connection %q is %s, so no sync was started. %s",
+				req.ConnectionID, se.ConnectionStatus, inactiveAdvice(se.ConnectionStatus))
 		case client.IsConflict(se.Err):
 			detail += " The connection may be locked or disabled; check it in the Airbyte UI."
 		case client.IsForbidden(se.Err), client.IsNotFound(se.Err):

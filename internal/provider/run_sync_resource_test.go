@@ -282,6 +282,36 @@ func TestAccRunSync_failedJobIsTainted(t *testing.T) {
 	})
 }
 
+// TestAccRunSync_pausedConnection: Airbyte syncs only active connections.
+// A sync of a paused connection fails with an error that names the status
+// and what to do, and no job is made.
+func TestAccRunSync_pausedConnection(t *testing.T) {
+	e := newAccEmulator(t, emulator.Options{Seed: 65})
+	config := e.ProviderConfig() + fmt.Sprintf(`
+resource "airbyte_connection" "c" {
+  source_id      = %q
+  destination_id = %q
+  status         = "inactive"
+}
+
+resource "airbyte_run_sync" "s" {
+  connection_id = airbyte_connection.c.connection_id
+}
+`, e.Source(0, 1).SourceID, e.Destination(0, 0).DestinationID)
+	accTest(t, resource.TestCase{
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: diagRE("Cannot Start Sync", `is inactive, so no sync was started. Enable it, with status = "active" on its airbyte_connection`),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if jobs := e.emu.Snapshot().Jobs; len(jobs) != 0 {
+				return fmt.Errorf("the emulator has %d jobs, want none", len(jobs))
+			}
+			return nil
+		},
+	})
+}
+
 // TestAccRunSync_timeoutCancels: a sync that outlasts timeout is cancelled,
 // and the error says so; the emulator shows the job cancelled.
 func TestAccRunSync_timeoutCancels(t *testing.T) {
@@ -706,6 +736,12 @@ func TestDescribeSyncError(t *testing.T) {
 		{"interrupted before start", &syncError{Kind: syncInterrupted, Err: context.Canceled}, "Sync Interrupted", "no sync was started."},
 		{"start refused", &syncError{Kind: syncStartFailed, Err: locked}, "Cannot Start Sync",
 			"Connection is locked. The connection may be locked or disabled"},
+		{"start refused, inactive", &syncError{Kind: syncStartFailed, Err: locked, ConnectionStatus: client.ConnectionStatusInactive}, "Cannot Start Sync",
+			`Airbyte syncs only active connections, and the connection "` + conn + `" is inactive, so no sync was started. Enable it, with status = "active"`},
+		{"start refused, locked", &syncError{Kind: syncStartFailed, Err: locked, ConnectionStatus: client.ConnectionStatusLocked}, "Cannot Start Sync",
+			`is locked, so no sync was started. Airbyte locked it; unlock it in the Airbyte UI`},
+		{"start refused, deleted", &syncError{Kind: syncStartFailed, Err: locked, ConnectionStatus: client.ConnectionStatusDeprecated}, "Cannot Start Sync",
+			`is deprecated, so no sync was started. It was deleted`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -79,6 +79,9 @@ type syncError struct {
 	Waiting bool
 	Timeout time.Duration
 	Err     error
+	// ConnectionStatus is the connection's status when Airbyte refused to
+	// start a sync with no other sync running; "" when not known.
+	ConnectionStatus client.ConnectionStatus
 }
 
 func (e *syncError) Error() string {
@@ -150,9 +153,10 @@ func (r *syncRunner) run(ctx context.Context, req syncRequest) (*client.Job, err
 			return nil, &syncError{Kind: syncStartFailed, Err: fmt.Errorf("%w (and finding the running job failed: %v)", err, lookErr)}
 		}
 		if running == nil {
-			// A conflict with no sync running: the connection refuses syncs
-			// (it is locked or deleted); the API's message says which.
-			return nil, &syncError{Kind: syncStartFailed, Err: err}
+			// A conflict with no sync running: Airbyte syncs only active
+			// connections, and its message ("Could not fulfill request") does
+			// not say so; the connection's status does.
+			return nil, &syncError{Kind: syncStartFailed, Err: err, ConnectionStatus: r.connectionStatus(ctx, req.ConnectionID)}
 		}
 		if req.IfRunning == ifRunningFail {
 			return nil, &syncError{Kind: syncAlreadyRunning, Job: running}
@@ -170,6 +174,15 @@ func (r *syncRunner) run(ctx context.Context, req syncRequest) (*client.Job, err
 			return nil, err
 		}
 	}
+}
+
+// connectionStatus is the connection's status, or "" when it cannot be read.
+func (r *syncRunner) connectionStatus(ctx context.Context, connectionID string) client.ConnectionStatus {
+	conn, err := r.client.GetConnection(ctx, connectionID)
+	if err != nil {
+		return ""
+	}
+	return conn.Status
 }
 
 // maxUnsettledStarts is how many sync starts with an unknown outcome, each
