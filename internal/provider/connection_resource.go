@@ -190,7 +190,8 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"configurations": schema.SingleNestedAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "The streams the connection syncs. When left out, the connection keeps the streams it has " +
-					"(on create, Airbyte selects every stream of the source).",
+					"(on create, Airbyte selects only the streams the source's connector suggests, or the only stream of a one-stream " +
+					"source, which may be none).",
 				PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
 				Attributes: map[string]schema.Attribute{
 					"streams": schema.SetNestedAttribute{
