@@ -176,10 +176,10 @@ func streamPropertySyncModes(s discoveredStream, destModes []string) []string {
 }
 
 // configuredStream is one selected stream of a connection's configured
-// catalog.
+// catalog. Its name and namespace are the discovered stream's: a request's
+// namespace only selects the stream.
 type configuredStream struct {
 	name, namespace       string
-	catalogNamespace      string // namespace of the discovered stream it configures
 	syncMode              string // source side
 	destinationSyncMode   string
 	cursorField           []string
@@ -202,7 +202,6 @@ func defaultConfiguredStream(s discoveredStream) configuredStream {
 	return configuredStream{
 		name:                s.name,
 		namespace:           s.namespace,
-		catalogNamespace:    s.namespace,
 		syncMode:            syncFullRefresh,
 		destinationSyncMode: destOverwrite,
 		cursorField:         slices.Clone(s.defaultCursorField),

@@ -314,7 +314,7 @@ func (e *Emulator) webBackendJSON(c *connection) webBackendConnection {
 		}}
 		cfg := defaultStreamConfig(ds, len(src.catalog), dst.syncModes)
 		for _, s := range c.streams {
-			if s.name != ds.name || s.catalogNamespace != ds.namespace {
+			if s.name != ds.name || s.namespace != ds.namespace {
 				continue
 			}
 			cfg = selectedStreamConfig(ds, s)

@@ -126,7 +126,7 @@ func (cat *catalogRequest) selectedModes() ([]configuredStream, *configReply) {
 			return nil, errorIDReply(http.StatusInternalServerError)
 		}
 		name, ns := s.descriptor()
-		out = append(out, configuredStream{name: name, catalogNamespace: ns, syncMode: *s.Config.SyncMode})
+		out = append(out, configuredStream{name: name, namespace: ns, syncMode: *s.Config.SyncMode})
 	}
 	return out, nil
 }
@@ -170,7 +170,7 @@ func (e *Emulator) configuredCatalog(c *connection, cat *catalogRequest) ([]conf
 			continue
 		}
 		cs := configuredStream{
-			name: name, namespace: ns, catalogNamespace: ns, syncMode: *cfg.SyncMode, destinationSyncMode: *cfg.DestinationSyncMode,
+			name: name, namespace: ns, syncMode: *cfg.SyncMode, destinationSyncMode: *cfg.DestinationSyncMode,
 			includeFiles: cfg.IncludeFiles, destinationObjectName: cfg.DestinationObjectName,
 			fieldSelectionEnabled: cfg.FieldSelectionEnabled != nil && *cfg.FieldSelectionEnabled, selectedFields: selected,
 		}
@@ -294,7 +294,7 @@ func (e *Emulator) connectionRead(c *connection) connectionRead {
 	out.Schedule, out.ScheduleData = c.configAPISchedule()
 	src := e.sourceByID(c.sourceID)
 	for _, s := range c.streams {
-		i := slices.IndexFunc(src.catalog, func(d discoveredStream) bool { return d.name == s.name && d.namespace == s.catalogNamespace })
+		i := slices.IndexFunc(src.catalog, func(d discoveredStream) bool { return d.name == s.name && d.namespace == s.namespace })
 		if i < 0 {
 			continue
 		}

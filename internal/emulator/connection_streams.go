@@ -13,7 +13,7 @@ func (e *Emulator) configureRequestedStreams(src *source, dst *destination, reqs
 	}
 	seen := map[string]bool{}
 	for _, s := range streams {
-		key := s.catalogNamespace + "." + s.name
+		key := s.namespace + "." + s.name
 		if seen[key] {
 			p := unexpectedProblem("Catalog contains duplicate stream names: " + key)
 			return nil, &p
@@ -57,8 +57,8 @@ func (e *Emulator) deleteStateOfChangedStreams(c *connection, next []configuredS
 	changed := map[streamDescriptor]bool{}
 	for _, n := range next {
 		for _, old := range c.streams {
-			if old.name == n.name && old.catalogNamespace == n.catalogNamespace && old.syncMode != n.syncMode {
-				changed[streamDescriptor{Name: n.name, Namespace: n.catalogNamespace}] = true
+			if old.name == n.name && old.namespace == n.namespace && old.syncMode != n.syncMode {
+				changed[streamDescriptor{Name: n.name, Namespace: n.namespace}] = true
 			}
 		}
 	}

@@ -145,7 +145,7 @@ func (e *Emulator) prepareMappers(catalog []discoveredStream, streams, old []con
 // selection, the fields the mappers start from (CatalogConverter.toConfiguredInternal).
 func mapperFields(catalog []discoveredStream, s configuredStream) []string {
 	for _, ds := range catalog {
-		if ds.name != s.name || ds.namespace != s.catalogNamespace {
+		if ds.name != s.name || ds.namespace != s.namespace {
 			continue
 		}
 		fields := ds.topLevelFields()
