@@ -1037,9 +1037,15 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	if !changed {
-		// Only Terraform-side settings changed: nothing to send.
+		// Only Terraform-side settings changed: nothing to send. The
+		// identity is set here too: a state written before identity existed
+		// and planned with -refresh=false brings none, and Terraform refuses
+		// an update that returns none.
 		plan.connectionAPIModel = state.connectionAPIModel
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		if resp.Identity != nil {
+			resp.Diagnostics.Append(resp.Identity.Set(ctx, connectionIdentityModel{ConnectionID: types.StringValue(id)})...)
+		}
 		return
 	}
 	conn, err := r.data.client.PatchConnection(ctx, id, patch)
