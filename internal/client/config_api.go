@@ -130,8 +130,9 @@ type webBackendConnectionRequest struct {
 	WithRefreshedCatalog bool   `json:"withRefreshedCatalog"`
 }
 
-// configRequest builds a read-only Config API request, or returns the
-// reason the Config API root is unknown.
+// configRequest builds a Config API request that may be repeated (a read,
+// or a write that sets a value), or returns the reason the Config API root
+// is unknown.
 func (c *Client) configRequest(path string, body any) (*request, error) {
 	if c.configRootErr != nil {
 		return nil, fmt.Errorf("POST %s: %w", path, c.configRootErr)

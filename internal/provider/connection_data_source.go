@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -108,10 +109,11 @@ func connectionDataSourceAttributes() map[string]schema.Attribute {
 				"cron_expression": schema.StringAttribute{
 					CustomType: cronExpressionType{},
 					Computed:   true,
-					MarkdownDescription: "For a `cron` schedule, the Quartz cron expression, seconds first, such as `0 0 12 * * ?`. " +
-						"Airbyte runs it in UTC; it is shown without the ` UTC` the API appends. Null for other schedules.",
+					MarkdownDescription: "For a `cron` schedule, the Quartz cron expression, seconds first, such as `0 0 12 * * ?`, " +
+						"without the time zone the API appends. Null for other schedules.",
 				},
-				"basic_timing": str("For a `basic` schedule made in the Airbyte UI, how often it runs, such as `Every 24 HOURS`; null otherwise."),
+				"cron_time_zone": str("For a `cron` schedule, the time zone it runs in, such as `UTC` or `America/Toronto`. Null for other schedules."),
+				"basic_timing":   str("For a `basic` schedule made in the Airbyte UI, how often it runs, such as `Every 24 HOURS`; null otherwise."),
 			},
 		},
 		"configurations": schema.SingleNestedAttribute{
@@ -206,7 +208,7 @@ func streamDataSourceAttributes() map[string]schema.Attribute {
 							Attributes: map[string]schema.Attribute{
 								"aes": computedSettings("The settings of AES encryption.", map[string]string{
 									"algorithm": "The algorithm, `AES`.", "field_name_suffix": "The suffix of the field that receives the ciphertext.",
-									"key": "The AES key.", "mode": "The block cipher mode, such as `CBC`.", "padding": "The padding, such as `PKCS5Padding`.",
+									"key": "The AES key as Airbyte shows it: always masked, `**********`.", "mode": "The block cipher mode, such as `CBC`.", "padding": "The padding, such as `PKCS5Padding`.",
 									"target_field": "The field that is encrypted."}, map[string]bool{"key": true}),
 								"rsa": computedSettings("The settings of RSA encryption.", map[string]string{
 									"algorithm": "The algorithm, `RSA`.", "field_name_suffix": "The suffix of the field that receives the ciphertext.",
@@ -225,7 +227,11 @@ func streamDataSourceAttributes() map[string]schema.Attribute {
 func computedSettings(desc string, fields map[string]string, sensitive map[string]bool) schema.SingleNestedAttribute {
 	attrs := make(map[string]schema.Attribute, len(fields))
 	for name, d := range fields {
-		attrs[name] = schema.StringAttribute{Computed: true, Sensitive: sensitive[name], MarkdownDescription: d}
+		a := schema.StringAttribute{Computed: true, Sensitive: sensitive[name], MarkdownDescription: d}
+		if name == "conditions" {
+			a.CustomType = jsontypes.NormalizedType{}
+		}
+		attrs[name] = a
 	}
 	return schema.SingleNestedAttribute{Computed: true, MarkdownDescription: desc, Attributes: attrs}
 }

@@ -153,6 +153,10 @@ func TestAccConnectionDataSource_read(t *testing.T) {
 	e := newAccEmulator(t, emulator.Options{Seed: 41})
 	src, dst := e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID
 	conn := e.createOutsideTerraform(t, src, dst)
+	// Its schedule runs in Toronto, set in the Airbyte UI.
+	if err := e.apiClient().SetCronSchedule(context.Background(), conn.ConnectionID, "0 15 3 * * ?", "America/Toronto"); err != nil {
+		t.Fatal(err)
+	}
 	const ds = "data.airbyte_connection.c"
 	const res = "airbyte_connection.imported"
 	str := knownvalue.StringExact
@@ -184,7 +188,8 @@ resource "airbyte_connection" "imported" {
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("namespace_definition"), str("source")),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("non_breaking_schema_updates_behavior"), str("propagate_columns")),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("schedule"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"schedule_type": str("cron"), "cron_expression": str("0 15 3 * * ?"), "basic_timing": knownvalue.Null(),
+					"schedule_type": str("cron"), "cron_expression": str("0 15 3 * * ?"), "cron_time_zone": str("America/Toronto"),
+					"basic_timing": knownvalue.Null(),
 				})),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("stream_names"), knownvalue.ListExact([]knownvalue.Check{str("events"), str("users")})),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("configurations").AtMapKey("streams"), knownvalue.SetPartial([]knownvalue.Check{
@@ -205,6 +210,7 @@ resource "airbyte_connection" "imported" {
 			Check: tfresource.ComposeAggregateTestCheckFunc(
 				pairChecks(ds, res, "connection_id", "name", "source_id", "destination_id", "workspace_id", "status", "prefix",
 					"namespace_definition", "non_breaking_schema_updates_behavior", "schedule.schedule_type", "schedule.cron_expression",
+					"schedule.cron_time_zone",
 					"configurations.streams.#", "stream_names.#", "stream_names.0", "stream_names.1", "tags.#", "created_at",
 					"connection_url", "job_history_url")...,
 			),

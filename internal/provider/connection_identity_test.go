@@ -617,6 +617,10 @@ func TestAccConnectionList_query(t *testing.T) {
 	skipBelowTerraform(t, "1.14.0")
 	e := newAccEmulator(t, emulator.Options{Seed: 58, SeedConnections: 3})
 	ui := e.createOutsideTerraform(t, e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID)
+	// Its schedule runs in Toronto, set in the Airbyte UI.
+	if err := e.apiClient().SetCronSchedule(context.Background(), ui.ConnectionID, "0 15 3 * * ?", "America/Toronto"); err != nil {
+		t.Fatal(err)
+	}
 	accTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{Config: e.ProviderConfig()},
@@ -652,6 +656,8 @@ list "airbyte_connection" "ui" {
 						[]querycheck.KnownValueCheck{
 							{Path: tfjsonpath.New("prefix"), KnownValue: knownvalue.StringExact("ui_")},
 							{Path: tfjsonpath.New("delete_source_on_destroy"), KnownValue: knownvalue.Bool(false)},
+							{Path: tfjsonpath.New("schedule").AtMapKey("cron_expression"), KnownValue: knownvalue.StringExact("0 15 3 * * ?")},
+							{Path: tfjsonpath.New("schedule").AtMapKey("cron_time_zone"), KnownValue: knownvalue.StringExact("America/Toronto")},
 						}),
 				},
 			},

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -47,6 +48,7 @@ type connectionAPIModel struct {
 type scheduleModel struct {
 	ScheduleType   types.String        `tfsdk:"schedule_type"`
 	CronExpression cronExpressionValue `tfsdk:"cron_expression"`
+	CronTimeZone   types.String        `tfsdk:"cron_time_zone"`
 	BasicTiming    types.String        `tfsdk:"basic_timing"`
 }
 
@@ -95,6 +97,7 @@ var (
 	scheduleAttrTypes = map[string]attr.Type{
 		"schedule_type":   types.StringType,
 		"cron_expression": cronExpressionType{},
+		"cron_time_zone":  types.StringType,
 		"basic_timing":    types.StringType,
 	}
 	selectedFieldAttrTypes = map[string]attr.Type{"field_path": stringListType}
@@ -102,7 +105,7 @@ var (
 	hashingAttrTypes       = map[string]attr.Type{"target_field": types.StringType, "method": types.StringType, "field_name_suffix": types.StringType}
 	fieldRenamingAttrTypes = map[string]attr.Type{"original_field_name": types.StringType, "new_field_name": types.StringType}
 	fieldFilteringAttrType = map[string]attr.Type{"target_field": types.StringType}
-	rowFilteringAttrTypes  = map[string]attr.Type{"conditions": types.StringType}
+	rowFilteringAttrTypes  = map[string]attr.Type{"conditions": jsontypes.NormalizedType{}}
 	aesAttrTypes           = map[string]attr.Type{
 		"algorithm": types.StringType, "field_name_suffix": types.StringType, "key": types.StringType,
 		"mode": types.StringType, "padding": types.StringType, "target_field": types.StringType,
@@ -175,14 +178,16 @@ func (m *connectionAPIModel) fill(ctx context.Context, conn *client.Connection, 
 	schedule := scheduleModel{
 		ScheduleType:   types.StringValue(string(conn.Schedule.ScheduleType)),
 		CronExpression: newCronExpressionNull(),
+		CronTimeZone:   types.StringNull(),
 		BasicTiming:    optionalString(conn.Schedule.BasicTiming),
 	}
-	if conn.Schedule.CronExpression != "" {
-		// Stored without the " UTC" the API appends, so that a connection
-		// imported from the API plans no change against the usual way of
-		// writing the expression; semantic equality keeps the user's own
-		// spelling once it is in state.
-		schedule.CronExpression = newCronExpressionValue(normalizeCron(conn.Schedule.CronExpression))
+	if expr, zone := conn.Schedule.CronAndZone(); expr != "" {
+		// The API reads a cron back as "<expression> <zone>": the two are
+		// kept apart, so that an imported connection plans no change against
+		// the usual way of writing the expression; semantic equality keeps
+		// the user's own spelling once it is in state.
+		schedule.CronExpression = newCronExpressionValue(normalizeCron(expr))
+		schedule.CronTimeZone = types.StringValue(zone)
 	}
 	var d diag.Diagnostics
 	m.Schedule, d = types.ObjectValueFrom(ctx, scheduleAttrTypes, schedule)
@@ -307,7 +312,11 @@ func mapperValueFromAPI(mp client.StreamMapper) (attr.Value, diag.Diagnostics) {
 	case client.StreamMapperFieldFiltering:
 		blocks["field_filtering"] = mustObject(fieldFilteringAttrType, map[string]attr.Value{"target_field": str(cfg.TargetField)}, &diags)
 	case client.StreamMapperRowFiltering:
-		blocks["row_filtering"] = mustObject(rowFilteringAttrTypes, map[string]attr.Value{"conditions": str(canonicalJSON(cfg.Conditions))}, &diags)
+		conditions := jsontypes.NewNormalizedNull()
+		if c := canonicalJSON(cfg.Conditions); c != "" {
+			conditions = jsontypes.NewNormalizedValue(c)
+		}
+		blocks["row_filtering"] = mustObject(rowFilteringAttrTypes, map[string]attr.Value{"conditions": conditions}, &diags)
 	case client.StreamMapperEncryption:
 		enc := map[string]attr.Value{"aes": types.ObjectNull(aesAttrTypes), "rsa": types.ObjectNull(rsaAttrTypes)}
 		if strings.EqualFold(cfg.Algorithm, "RSA") {
@@ -341,8 +350,13 @@ func mapperToAPI(ctx context.Context, v attr.Value) (client.StreamMapper, diag.D
 			return
 		}
 		for tfName, jsonName := range names {
-			s, ok := obj.Attributes()[tfName].(types.String)
-			if !ok || s.IsNull() || s.IsUnknown() {
+			sv, ok := obj.Attributes()[tfName].(basetypes.StringValuable)
+			if !ok {
+				continue
+			}
+			s, d := sv.ToStringValue(ctx)
+			diags.Append(d...)
+			if s.IsNull() || s.IsUnknown() {
 				continue
 			}
 			if tfName == "conditions" {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -174,11 +175,20 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 					"cron_expression": schema.StringAttribute{
 						CustomType: cronExpressionType{},
 						Optional:   true, Computed: true,
-						MarkdownDescription: "A Quartz cron expression, with a seconds field first, such as `0 0 12 * * ?` (every day at 12:00 UTC). " +
-							"Required when `schedule_type` is `cron`. Airbyte runs it in UTC and reads it back with ` UTC` appended; " +
-							"both spellings are treated as the same.",
+						MarkdownDescription: "A Quartz cron expression, with a seconds field first, such as `0 0 12 * * ?` (every day at 12:00). " +
+							"Required when `schedule_type` is `cron`. It runs in `cron_time_zone`. Airbyte reads it back with the zone " +
+							"appended (`0 0 12 * * ? UTC`); the expression is kept here without it.",
 						Validators:    []validator.String{quartzCronValidator{}},
 						PlanModifiers: []planmodifier.String{cronExpressionFollowsType{}},
+					},
+					"cron_time_zone": schema.StringAttribute{
+						Optional: true, Computed: true,
+						MarkdownDescription: "The time zone `cron_expression` runs in: an IANA name such as `America/Toronto`, or `UTC`. " +
+							"When left out, a cron schedule keeps the zone it has in Airbyte (one set in the Airbyte UI stays), and a new " +
+							"one runs in UTC. Airbyte refuses `Etc/` zones. Airbyte's public API can only set UTC, so another zone is set " +
+							"through the Config API (`config_api_url`), which needs the same permissions.",
+						Validators:    []validator.String{timeZoneValidator{}},
+						PlanModifiers: []planmodifier.String{cronTimeZoneFollowsSchedule{}},
 					},
 					"basic_timing": schema.StringAttribute{
 						Computed:            true,
@@ -342,7 +352,8 @@ func streamSchemaAttributes() map[string]schema.Attribute {
 							"original_field_name": "The name of the field in the source.", "new_field_name": "The name the field gets in the destination."}, nil),
 						"field_filtering": mapperBlock("Leaves a field out of the records.", map[string]string{"target_field": "The name of the field to leave out."}, nil),
 						"row_filtering": mapperBlock("Keeps only the records that match a filter.", map[string]string{
-							"conditions": "The filter, as JSON (use `jsonencode`), such as `{\"type\":\"EQUAL\",\"fieldName\":\"status\",\"comparisonValue\":\"active\"}`."}, nil),
+							"conditions": "The filter, as JSON: `jsonencode({ type = \"EQUAL\", fieldName = \"status\", comparisonValue = \"active\" })`, " +
+								"or the same as a JSON string. Any spelling of the same JSON (key order, spaces) is the same filter."}, nil),
 						"encryption": schema.SingleNestedAttribute{
 							Optional: true, Computed: true,
 							MarkdownDescription: "Encrypts a field, with AES (set `aes`) or RSA (set `rsa`).",
@@ -367,7 +378,12 @@ func streamSchemaAttributes() map[string]schema.Attribute {
 func mapperBlock(desc string, fields map[string]string, sensitive map[string]bool) schema.SingleNestedAttribute {
 	attrs := map[string]schema.Attribute{}
 	for name, d := range fields {
-		attrs[name] = schema.StringAttribute{Optional: true, Computed: true, Sensitive: sensitive[name], MarkdownDescription: d}
+		a := schema.StringAttribute{Optional: true, Computed: true, Sensitive: sensitive[name], MarkdownDescription: d}
+		if name == "conditions" {
+			// JSON: another spelling of the same value is no change.
+			a.CustomType = jsontypes.NormalizedType{}
+		}
+		attrs[name] = a
 	}
 	return schema.SingleNestedAttribute{Optional: true, Computed: true, MarkdownDescription: desc, Attributes: attrs}
 }
@@ -630,6 +646,14 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	r.data.listings.forget(conn.WorkspaceID)
 	tflog.Info(ctx, "created Airbyte connection", map[string]any{"connection_id": conn.ConnectionID})
+	if expr, zone, zoned := zonedCron(ctx, plan.Schedule); zoned {
+		// The public API made the schedule UTC.
+		zonedConn, d := r.setZonedCron(ctx, conn.ConnectionID, expr, zone)
+		resp.Diagnostics.Append(d...)
+		if zonedConn != nil {
+			conn = zonedConn
+		}
+	}
 	if d := r.saveState(ctx, conn, plan, &resp.State, resp.Identity); d.HasError() {
 		// The connection exists: whatever went wrong, state must know its id
 		// (Terraform then marks it tainted) rather than lose track of it.
@@ -888,11 +912,20 @@ func streamsRequest(ctx context.Context, configured []streamModel, planned map[s
 		if don := configuredOr(c.DestinationObjectName, p.DestinationObjectName, hasPlan); known(don) {
 			s.DestinationObjectName = don.ValueString()
 		}
-		if mappers := configuredOr(c.Mappers, p.Mappers, hasPlan); known(mappers) {
+		// Configured mappers carry the ids Airbyte gave them (matched by
+		// position, as the plan matches them), so that Airbyte keeps them.
+		mappers := configuredOr(c.Mappers, p.Mappers, hasPlan)
+		if hasPlan && known(c.Mappers) && known(p.Mappers) {
+			if merged, ok := mergeWithPrior(c.Mappers, p.Mappers).(types.List); ok {
+				mappers = merged
+			}
+		}
+		if known(mappers) {
 			s.Mappers = []client.StreamMapper{}
 			for _, m := range mappers.Elements() {
 				mp, d := mapperToAPI(ctx, m)
 				diags.Append(d...)
+				diags.Append(checkNoMaskedKey(s.Name, mp)...)
 				s.Mappers = append(s.Mappers, mp)
 			}
 		}
@@ -976,7 +1009,7 @@ func (r *connectionResource) saveState(ctx context.Context, conn *client.Connect
 		DeleteDestinationOnDestroy: orFalse(prior.DeleteDestinationOnDestroy),
 		Timeouts:                   prior.Timeouts,
 	}
-	diags.Append(m.fill(ctx, conn, r.data.webRoot)...)
+	diags.Append(m.fill(ctx, withKnownSecrets(ctx, conn, prior.Configurations), r.data.webRoot)...)
 	if diags.HasError() {
 		return diags
 	}
@@ -1036,7 +1069,9 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !changed {
+	expr, zone, zoned := zonedCron(ctx, plan.Schedule)
+	zoned = zoned && !schedulesEqual(ctx, plan.Schedule, state.Schedule)
+	if !changed && !zoned {
 		// Only Terraform-side settings changed: nothing to send. The
 		// identity is set here too: a state written before identity existed
 		// and planned with -refresh=false brings none, and Terraform refuses
@@ -1048,12 +1083,28 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 		}
 		return
 	}
-	conn, err := r.data.client.PatchConnection(ctx, id, patch)
 	r.data.listings.forget(state.WorkspaceID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot Update Connection",
-			fmt.Sprintf("Airbyte refused to update the connection %q: %v. The connection is unchanged.%s", id, err, requestFailureAdvice(err)))
-		return
+	var conn *client.Connection
+	if changed {
+		var err error
+		conn, err = r.data.client.PatchConnection(ctx, id, patch)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot Update Connection",
+				fmt.Sprintf("Airbyte refused to update the connection %q: %v. The connection is unchanged.%s", id, err, requestFailureAdvice(err)))
+			return
+		}
+	}
+	if zoned {
+		// A schedule outside UTC is set through the Config API: the public
+		// PATCH would move it to UTC.
+		zonedConn, d := r.setZonedCron(ctx, id, expr, zone)
+		resp.Diagnostics.Append(d...)
+		if zonedConn != nil {
+			conn = zonedConn
+		}
+	}
+	if conn == nil {
+		return // nothing was changed, and the error says why
 	}
 	resp.Diagnostics.Append(r.saveState(ctx, conn, plan, &resp.State, resp.Identity)...)
 }
@@ -1090,7 +1141,8 @@ func (r *connectionResource) patchRequest(ctx context.Context, plan, state, cfg 
 		p.Tags = tagsRequest(ctx, plan.Tags, &diags)
 		changed = true
 	}
-	if known(plan.Schedule) && !schedulesEqual(ctx, plan.Schedule, state.Schedule) {
+	if _, _, zoned := zonedCron(ctx, plan.Schedule); !zoned && known(plan.Schedule) && !schedulesEqual(ctx, plan.Schedule, state.Schedule) {
+		// (A schedule outside UTC is set by Update through the Config API.)
 		if s := scheduleRequest(ctx, plan.Schedule, &diags); s != nil {
 			p.Schedule = s
 			changed = true
@@ -1166,7 +1218,8 @@ func schedulesEqual(ctx context.Context, a, b types.Object) bool {
 		return false
 	}
 	return x.ScheduleType.Equal(y.ScheduleType) &&
-		normalizeCron(x.CronExpression.ValueString()) == normalizeCron(y.CronExpression.ValueString())
+		normalizeCron(x.CronExpression.ValueString()) == normalizeCron(y.CronExpression.ValueString()) &&
+		x.CronTimeZone.ValueString() == y.CronTimeZone.ValueString()
 }
 
 func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

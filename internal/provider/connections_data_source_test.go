@@ -155,7 +155,7 @@ func TestAccConnectionsDataSource(t *testing.T) {
 						"prefix":        knownvalue.StringExact("ui_"),
 						"schedule": knownvalue.ObjectExact(map[string]knownvalue.Check{
 							"schedule_type": knownvalue.StringExact("cron"), "cron_expression": knownvalue.StringExact("0 15 3 * * ?"),
-							"basic_timing": knownvalue.Null(),
+							"cron_time_zone": knownvalue.StringExact("UTC"), "basic_timing": knownvalue.Null(),
 						}),
 						"stream_names": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("events"), knownvalue.StringExact("users")}),
 					})),

@@ -60,6 +60,10 @@ func checkQuartzCron(expr string) (problem string) {
 	case len(fields) == 5:
 		return fmt.Sprintf("The cron expression %q has 5 fields, like a Unix cron, but Airbyte needs a Quartz cron, which starts "+
 			"with a seconds field and has \"?\" in one of the day fields. %s %s", expr, suggestQuartz(fields), quartzCronHelp)
+	case len(fields) >= 7 && !strings.ContainsAny(fields[len(fields)-1][:1], "0123456789*") && checkTimeZone(fields[len(fields)-1]) == "":
+		// Such as "0 0 6 * * ? America/Toronto", as Airbyte reads a schedule back.
+		return fmt.Sprintf("The cron expression %q ends with the time zone %q. Write the expression alone, %q, and the zone in "+
+			"cron_time_zone. %s", expr, fields[len(fields)-1], strings.Join(fields[:len(fields)-1], " "), quartzCronHelp)
 	case len(fields) < 6 || len(fields) > 7:
 		return fmt.Sprintf("The cron expression %q has %d fields; a Quartz cron has 6 or 7. %s", expr, len(fields), quartzCronHelp)
 	}

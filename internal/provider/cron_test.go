@@ -93,6 +93,8 @@ func TestCheckQuartzCronRefusals(t *testing.T) {
 		{"wrap-around range", "0 0 22-2 * * ?", []string{`the range "22-2" in the hours field, which runs backwards`, `"22-23,0-2"`}},
 		{"wrap-around day range", "0 0 12 ? * FRI-MON", []string{`the range "FRI-MON" in the day-of-week field`}},
 		{"utc only", "UTC", []string{`"UTC" has 1 fields`}},
+		{"time zone appended", "0 0 6 * * ? America/Toronto", []string{`ends with the time zone "America/Toronto"`, `"0 0 6 * * ?"`, "cron_time_zone"}},
+		{"offset appended", "0 0 6 * * ? 2030 +05:30", []string{`ends with the time zone "+05:30"`, `"0 0 6 * * ? 2030"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,4 +1,4 @@
-# Sync three streams of a Postgres source to Snowflake every day at 06:00 UTC,
+# Sync three streams of a Postgres source to Snowflake every day at 06:00 in Toronto,
 # into tables prefixed with raw_ in a schema named after the source's schema.
 resource "airbyte_connection" "example" {
   name           = "Postgres to Snowflake"
@@ -14,6 +14,7 @@ resource "airbyte_connection" "example" {
   schedule = {
     schedule_type   = "cron"
     cron_expression = "0 0 6 * * ?" # Quartz syntax, seconds first
+    cron_time_zone  = "America/Toronto"
   }
 
   configurations = {
