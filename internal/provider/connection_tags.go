@@ -315,8 +315,9 @@ func withTagOrder(ctx context.Context, conn *client.Connection, prior types.List
 			}
 		}
 	}
+	ordered = append(ordered, rest...)
 	out := *conn
-	out.Tags = append(ordered, rest...)
+	out.Tags = ordered
 	return &out
 }
 
