@@ -25,7 +25,7 @@ var clientOperations = []string{
 	"getSource", "listSources", "deleteSource",
 	"getDestination", "listDestinations", "deleteDestination",
 	"getWorkspace", "listWorkspaces", "getStreamProperties",
-	"getState", "webBackendGetConnection",
+	"getState", "webBackendGetConnection", "listTags",
 }
 
 // TestMain validates every request the client sends to the emulator, and

@@ -242,15 +242,16 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 			},
 			"tags": schema.ListNestedAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "Tags of the connection. An empty list removes every tag.",
-				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "Tags of the connection, by `tag_id`: tags of the connection's workspace, made beforehand (for example in the Airbyte UI). " +
+					"`name`, `color` and `workspace_id` are read from each tag, and an id the workspace has no tag for is refused at plan. An empty list removes every tag.",
+				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
-						// Optional and computed, and required by ValidateConfig; see schedule_type.
-						"tag_id":       schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The id of the tag. Required.", Validators: []validator.String{uuidValidator{}}},
-						"workspace_id": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The workspace of the tag. Required.", Validators: []validator.String{uuidValidator{}}},
-						"name":         schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The name of the tag. Required."},
-						"color":        schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The color of the tag, such as `FF5733`. Required."},
+						// tag_id is optional and computed, and required by ValidateConfig; see schedule_type.
+						"tag_id":       schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The id of the tag, a tag of the connection's workspace. Required.", Validators: []validator.String{uuidValidator{}}},
+						"workspace_id": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The workspace of the tag, computed from the tag. When set, it must be the tag's own.", Validators: []validator.String{uuidValidator{}}},
+						"name":         schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The name of the tag, computed from the tag. When set, it must be the tag's own name."},
+						"color":        schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The color of the tag, such as `FF5733`, computed from the tag. When set, it must be the tag's own color."},
 					},
 				},
 			},
@@ -435,25 +436,6 @@ func validateTimeouts(v timeouts.Value) diag.Diagnostics {
 	return diags
 }
 
-// validateTags checks that every tag has all four attributes, as the API requires.
-func validateTags(ctx context.Context, v types.List) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if !known(v) {
-		return diags
-	}
-	var tags []tagModel
-	diags.Append(v.ElementsAs(ctx, &tags, false)...)
-	for i, t := range tags {
-		at := path.Root("tags").AtListIndex(i)
-		const what = "Airbyte needs tag_id, workspace_id, name and color for every tag."
-		diags.Append(requireAttribute(t.TagID, at.AtName("tag_id"), what)...)
-		diags.Append(requireAttribute(t.WorkspaceID, at.AtName("workspace_id"), what)...)
-		diags.Append(requireAttribute(t.Name, at.AtName("name"), what)...)
-		diags.Append(requireAttribute(t.Color, at.AtName("color"), what)...)
-	}
-	return diags
-}
-
 // validateSchedule checks that cron_expression is set exactly when schedule_type is cron.
 func validateSchedule(ctx context.Context, v types.Object) diag.Diagnostics {
 	var diags diag.Diagnostics
@@ -583,6 +565,7 @@ func (r *connectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if !names.Equal(plan.StreamNames) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("stream_names"), names)...)
 	}
+	resp.Diagnostics.Append(r.planTags(ctx, req.Config, plan, state, &resp.Plan)...)
 }
 
 // knownStreams returns the planned streams when all their names are known.
@@ -809,7 +792,7 @@ func (r *connectionResource) createRequest(ctx context.Context, plan, cfg connec
 	in.NonBreakingSchemaUpdatesBehavior = client.NonBreakingSchemaUpdatesBehavior(cfg.NonBreakingSchemaUpdatesBehavior.ValueString())
 	in.Status = client.ConnectionStatus(cfg.Status.ValueString())
 	if !cfg.Tags.IsNull() && !cfg.Tags.IsUnknown() {
-		in.Tags = tagsRequest(ctx, cfg.Tags, &diags)
+		in.Tags = tagsRequest(ctx, plan.Tags, &diags)
 	}
 	streams, d := configuredStreams(ctx, cfg.Configurations)
 	diags.Append(d...)
@@ -1009,7 +992,10 @@ func (r *connectionResource) saveState(ctx context.Context, conn *client.Connect
 		DeleteDestinationOnDestroy: orFalse(prior.DeleteDestinationOnDestroy),
 		Timeouts:                   prior.Timeouts,
 	}
-	diags.Append(m.fill(ctx, withKnownSecrets(ctx, conn, prior.Configurations), r.data.webRoot)...)
+	// Airbyte masks AES keys and returns tags in any order: prior's
+	// values stand where they are the same.
+	conn = withTagOrder(ctx, withKnownSecrets(ctx, conn, prior.Configurations), prior.Tags)
+	diags.Append(m.fill(ctx, conn, r.data.webRoot)...)
 	if diags.HasError() {
 		return diags
 	}

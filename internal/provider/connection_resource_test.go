@@ -595,7 +595,7 @@ func TestAccConnection_validation(t *testing.T) {
 		{"bad status", `status = "paused"`, `(?s)status.*value must be one of`},
 		{"bad namespace definition", `namespace_definition = "custom"`, `(?s)namespace_definition.*value must be one of`},
 		{"empty name", `name = ""`, `(?s)name.*at least 1`},
-		{"tag without color", `tags = [{ tag_id = "` + src + `", workspace_id = "` + src + `", name = "x" }]`, `tags\[0\].color is required`},
+		{"tag without id", `tags = [{ workspace_id = "` + src + `", name = "x", color = "FF5733" }]`, `tags\[0\].tag_id is required`},
 	}
 	before := fmt.Sprint(e.emu.Snapshot())
 	var steps []resource.TestStep

@@ -94,6 +94,8 @@ type providerData struct {
 	syncs *syncRunner
 	// listings serves the refresh of many connections from few requests.
 	listings *connectionListings
+	// tags holds each workspace's tags for the plans of connections' tags.
+	tags tagCatalog
 }
 
 // New returns a constructor of the provider for the given version.

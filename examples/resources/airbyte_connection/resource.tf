@@ -17,6 +17,12 @@ resource "airbyte_connection" "example" {
     cron_time_zone  = "America/Toronto"
   }
 
+  # Tags of the connection's workspace, by id; name, color and workspace_id
+  # are read from each tag. Make a tag first, for example in the Airbyte UI.
+  tags = [
+    { tag_id = "5f1b5c4e-0d7e-4a43-9d57-3f0c1b2a9e10" },
+  ]
+
   configurations = {
     streams = [
       {
