@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -39,19 +40,19 @@ type connectionCatalogModel struct {
 
 // catalogStreamModel is one element of streams.
 type catalogStreamModel struct {
-	Name                    types.String `tfsdk:"name"`
-	Namespace               types.String `tfsdk:"namespace"`
-	Selected                types.Bool   `tfsdk:"selected"`
-	SyncMode                types.String `tfsdk:"sync_mode"`
-	DestinationSyncMode     types.String `tfsdk:"destination_sync_mode"`
-	CursorField             types.List   `tfsdk:"cursor_field"`
-	PrimaryKey              types.List   `tfsdk:"primary_key"`
-	SourceDefinedCursor     types.Bool   `tfsdk:"source_defined_cursor"`
-	SourceDefinedPrimaryKey types.List   `tfsdk:"source_defined_primary_key"`
-	DefaultCursorField      types.List   `tfsdk:"default_cursor_field"`
-	SupportedSyncModes      types.List   `tfsdk:"supported_sync_modes"`
-	SelectedFields          types.List   `tfsdk:"selected_fields"`
-	JSONSchema              types.String `tfsdk:"json_schema"`
+	Name                    types.String         `tfsdk:"name"`
+	Namespace               types.String         `tfsdk:"namespace"`
+	Selected                types.Bool           `tfsdk:"selected"`
+	SyncMode                types.String         `tfsdk:"sync_mode"`
+	DestinationSyncMode     types.String         `tfsdk:"destination_sync_mode"`
+	CursorField             types.List           `tfsdk:"cursor_field"`
+	PrimaryKey              types.List           `tfsdk:"primary_key"`
+	SourceDefinedCursor     types.Bool           `tfsdk:"source_defined_cursor"`
+	SourceDefinedPrimaryKey types.List           `tfsdk:"source_defined_primary_key"`
+	DefaultCursorField      types.List           `tfsdk:"default_cursor_field"`
+	SupportedSyncModes      types.List           `tfsdk:"supported_sync_modes"`
+	SelectedFields          types.List           `tfsdk:"selected_fields"`
+	JSONSchema              jsontypes.Normalized `tfsdk:"json_schema"`
 }
 
 var (
@@ -61,7 +62,7 @@ var (
 		"sync_mode": types.StringType, "destination_sync_mode": types.StringType,
 		"cursor_field": stringListType, "primary_key": fieldPathListType, "source_defined_cursor": types.BoolType,
 		"source_defined_primary_key": fieldPathListType, "default_cursor_field": stringListType,
-		"supported_sync_modes": stringListType, "selected_fields": fieldPathListType, "json_schema": types.StringType,
+		"supported_sync_modes": stringListType, "selected_fields": fieldPathListType, "json_schema": jsontypes.NormalizedType{},
 	}
 )
 
@@ -159,7 +160,7 @@ func (d *connectionCatalogDataSource) Schema(_ context.Context, _ datasource.Sch
 					"supported_sync_modes":       strList("The source sync modes the stream supports: `full_refresh`, `incremental` or both."),
 					"selected_fields": pathList("The paths of the fields that are synced, when only some are; null when every field is " +
 						"synced."),
-					"json_schema": schema.StringAttribute{Computed: true,
+					"json_schema": schema.StringAttribute{Computed: true, CustomType: jsontypes.NormalizedType{},
 						MarkdownDescription: "The stream's JSON schema as the source discovered it, as JSON with sorted keys " +
 							"(use `jsondecode` to read it); null when the source sent none."},
 				}},

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -169,6 +170,8 @@ func terraformValueJSON(t *testing.T, v any) string {
 	var native any
 	switch v := v.(type) {
 	case types.String:
+		native = v.ValueString()
+	case jsontypes.Normalized:
 		native = v.ValueString()
 	case types.Bool:
 		native = v.ValueBool()

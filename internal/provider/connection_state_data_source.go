@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -31,22 +32,22 @@ type connectionStateDataSource struct {
 
 // connectionStateModel is the data source's configuration and state.
 type connectionStateModel struct {
-	ConnectionID    types.String `tfsdk:"connection_id"`
-	StateType       types.String `tfsdk:"state_type"`
-	Streams         types.List   `tfsdk:"streams"`
-	GlobalStateJSON types.String `tfsdk:"global_state_json"`
-	StateJSON       types.String `tfsdk:"state_json"`
+	ConnectionID    types.String         `tfsdk:"connection_id"`
+	StateType       types.String         `tfsdk:"state_type"`
+	Streams         types.List           `tfsdk:"streams"`
+	GlobalStateJSON jsontypes.Normalized `tfsdk:"global_state_json"`
+	StateJSON       jsontypes.Normalized `tfsdk:"state_json"`
 }
 
 // streamStateModel is one element of streams.
 type streamStateModel struct {
-	Name      types.String `tfsdk:"name"`
-	Namespace types.String `tfsdk:"namespace"`
-	StateJSON types.String `tfsdk:"state_json"`
+	Name      types.String         `tfsdk:"name"`
+	Namespace types.String         `tfsdk:"namespace"`
+	StateJSON jsontypes.Normalized `tfsdk:"state_json"`
 }
 
 var streamStateAttrTypes = map[string]attr.Type{
-	"name": types.StringType, "namespace": types.StringType, "state_json": types.StringType,
+	"name": types.StringType, "namespace": types.StringType, "state_json": jsontypes.NormalizedType{},
 }
 
 // NewConnectionStateDataSource returns the airbyte_connection_state data source.
@@ -87,17 +88,17 @@ func (d *connectionStateDataSource) Schema(_ context.Context, _ datasource.Schem
 					"name": schema.StringAttribute{Computed: true, MarkdownDescription: "The name of the stream."},
 					"namespace": schema.StringAttribute{Computed: true,
 						MarkdownDescription: "The namespace of the stream, such as a database schema; null when the stream has none."},
-					"state_json": schema.StringAttribute{Computed: true,
+					"state_json": schema.StringAttribute{Computed: true, CustomType: jsontypes.NormalizedType{},
 						MarkdownDescription: "The stream's state as JSON, such as its cursor; null when Airbyte holds none for it."},
 				}},
 			},
 			"global_state_json": schema.StringAttribute{
-				Computed: true,
+				Computed: true, CustomType: jsontypes.NormalizedType{},
 				MarkdownDescription: "For `global` state, the state shared by all streams (the API's `shared_state`) as JSON, " +
 					"such as a CDC log position; null for other kinds of state.",
 			},
 			"state_json": schema.StringAttribute{
-				Computed: true,
+				Computed: true, CustomType: jsontypes.NormalizedType{},
 				MarkdownDescription: "The whole state as the API returns it (its `ConnectionState`), as JSON. Use it for `legacy` " +
 					"state, whose blob is in its `state` field, or to save the state elsewhere.",
 			},
@@ -140,7 +141,7 @@ func (m *connectionStateModel) fill(ctx context.Context, st *client.ConnectionSt
 	m.StateType = types.StringValue(string(orDefault(st.StateType, client.StateTypeNotSet)))
 
 	var streams []client.StreamState
-	m.GlobalStateJSON = types.StringNull()
+	m.GlobalStateJSON = jsontypes.NewNormalizedNull()
 	switch st.StateType {
 	case client.StateTypeStream:
 		streams = st.StreamState
@@ -170,16 +171,16 @@ func (m *connectionStateModel) fill(ctx context.Context, st *client.ConnectionSt
 		diags.AddError("Cannot Encode Connection State", fmt.Sprintf("Encoding the state of connection %q as JSON failed: %v. This is a bug in the provider.", st.ConnectionID, err))
 		return diags
 	}
-	m.StateJSON = types.StringValue(canonicalJSON(whole))
+	m.StateJSON = jsontypes.NewNormalizedValue(canonicalJSON(whole))
 	return diags
 }
 
 // jsonString is raw JSON in canonical form (sorted keys, no spaces), or null
 // when raw is empty or the JSON literal null.
-func jsonString(raw json.RawMessage) types.String {
+func jsonString(raw json.RawMessage) jsontypes.Normalized {
 	s := canonicalJSON(raw)
 	if s == "" || s == "null" {
-		return types.StringNull()
+		return jsontypes.NewNormalizedNull()
 	}
-	return types.StringValue(s)
+	return jsontypes.NewNormalizedValue(s)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/client"
@@ -192,7 +193,7 @@ func FuzzCatalogStreams(f *testing.F) {
 // source is not nil, that it is null exactly when source is absent or the literal null, and that
 // it otherwise holds the same value. Canonical JSON goes through float64, so the comparison does
 // too. Output that is not valid UTF-8 is an error only when the API's body was.
-func checkJSONAttribute(t *testing.T, name string, attr types.String, source json.RawMessage, validUTF8 bool) {
+func checkJSONAttribute(t *testing.T, name string, attr jsontypes.Normalized, source json.RawMessage, validUTF8 bool) {
 	t.Helper()
 	if attr.IsUnknown() {
 		t.Fatalf("%s is unknown", name)
