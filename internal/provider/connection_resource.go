@@ -1131,7 +1131,7 @@ func (r *connectionResource) patchRequest(ctx context.Context, plan, state, cfg 
 // streamProperties returns the source's streams keyed by name and
 // namespace, to tell which cursors and primary keys the source defines.
 func (r *connectionResource) streamProperties(ctx context.Context, sourceID, destinationID string) (map[string]client.StreamProperties, error) {
-	props, err := r.data.client.GetStreamProperties(ctx, sourceID, destinationID, false)
+	props, err := r.data.catalogs.streams(ctx, sourceID, destinationID)
 	if err != nil {
 		return nil, err
 	}
