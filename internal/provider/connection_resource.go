@@ -567,6 +567,7 @@ func (r *connectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if !names.Equal(plan.StreamNames) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("stream_names"), names)...)
 	}
+	resp.Diagnostics.Append(r.checkPlannedStreams(ctx, req, plan, state)...)
 }
 
 // knownStreams returns the planned streams when all their names are known.
@@ -620,6 +621,7 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	in, d := r.createRequest(ctx, plan, cfg)
 	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(r.checkStreamsToSend(ctx, in.SourceID, in.DestinationID, in.Configurations)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -1121,6 +1123,7 @@ func (r *connectionResource) patchRequest(ctx context.Context, plan, state, cfg 
 			}
 			list, d := streamsRequest(ctx, configured, byKey, props)
 			diags.Append(d...)
+			diags.Append(r.checkStreamsToSend(ctx, state.SourceID.ValueString(), state.DestinationID.ValueString(), &client.StreamConfigurations{Streams: list})...)
 			p.Configurations = &client.StreamConfigurations{Streams: list}
 			changed = true
 		}
