@@ -197,7 +197,9 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 					"streams": schema.SetNestedAttribute{
 						Optional: true, Computed: true,
 						MarkdownDescription: "The selected streams, matched by `name` and `namespace` whatever their order. Streams not " +
-							"listed are not synced. Sending the list replaces the connection's streams.",
+							"listed are not synced. Sending the list replaces the connection's streams. Stream names and namespaces, sync " +
+							"modes, cursor fields, primary keys and selected fields are checked at plan against the source's stream catalog " +
+							"for this destination, by the rules Airbyte applies, so a stream Airbyte would refuse fails the plan.",
 						PlanModifiers: []planmodifier.Set{streamsFromState{}},
 						// The API reads an empty list as "leave the streams as they are".
 						Validators: []validator.Set{setvalidator.SizeAtLeast(1)},
@@ -297,7 +299,8 @@ func streamSchemaAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "The name of the stream, as the source names it. Required.",
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
-		"namespace": str("The namespace of the stream in the source (such as a database schema). Needed only when the source has two streams of the same name."),
+		"namespace": str("The namespace of the stream in the source (such as a database schema). Needed only when the source has two streams of " +
+			"the same name; when set, it must be the stream's namespace in the source."),
 		"sync_mode": schema.StringAttribute{
 			Optional: true, Computed: true,
 			MarkdownDescription: "How the stream is read and written: one of `" + strings.Join(syncModeValues, "`, `") + "`. " +
