@@ -213,16 +213,23 @@ func TestAccBadInput(t *testing.T) {
 
 		// Streams.
 		{name: "unknown stream", config: seededConnection(`configurations = { streams = [{ name = "no_such_stream" }] }`),
-			want: dotAll + `Cannot Create Connection.*` + words(`No streams found with name [no_such_stream]`) + `.*` +
-				words(`Check the streams`) + `.*` + words(`Nothing was created`)},
+			want: dotAll + `Unknown Stream.*` + words(`has no stream named "no_such_stream". Its streams are: "audit_log", "events", "orders", "users".`) +
+				`.*` + words(`Use one of these names`)},
 		{name: "duplicate stream", config: seededConnection(`configurations = { streams = [{ name = "users" }, { name = "users", sync_mode = "full_refresh_append" }] }`),
 			want: dotAll + `Duplicate Stream.*` + words(`The stream "users" (no namespace) is listed more than once`) + `.*` + words(`List each stream once`)},
 		{name: "unsupported sync mode", config: seededConnection(`configurations = { streams = [{ name = "audit_log", sync_mode = "incremental_append" }] }`),
-			want: dotAll + `Cannot Create Connection.*` + words(`Cannot set sync mode to INCREMENTAL_APPEND for stream audit_log. Valid sync modes are:`) +
-				`.*` + words(`Check the streams, sync modes`) + `.*` + words(`Nothing was created`)},
+			want: dotAll + `Unsupported Sync Mode.*` + words(`cannot sync with sync_mode "incremental_append"`) + `.*` +
+				words(`Its valid sync modes are: "full_refresh_overwrite",`) + `.*` + words(`Set sync_mode to one of them.`)},
 		{name: "cursor on a source-defined cursor", config: seededConnection(`configurations = { streams = [{ name = "events", sync_mode = "incremental_append", cursor_field = ["payload"] }] }`),
-			want: dotAll + `Cannot Create Connection.*` + words(`is already defined by source for stream: events. Do not include a cursor field`) +
-				`.*` + words(`Nothing was created`)},
+			want: dotAll + `Cursor Defined By Source.*` + words(`The source defines the cursor of the stream "events" (namespace "public") as ["occurred_at"]`) +
+				`.*` + words(`Remove cursor_field from this stream.`)},
+		// Airbyte's own refusal, for what the plan cannot check: GET /streams
+		// does not say whether a destination supports overwrite_dedup.
+		{name: "sync mode only Airbyte checks", config: func(e *accEmulator) string {
+			return connectionConfig(e, "", e.Source(0, 0).SourceID, e.Destination(0, 1).DestinationID,
+				`configurations = { streams = [{ name = "users", sync_mode = "full_refresh_overwrite_deduped" }] }`)
+		}, want: dotAll + `Cannot Create Connection.*` + words(`Cannot set sync mode to FULL_REFRESH_OVERWRITE_DEDUPED for stream users.`) +
+			`.*` + words(`Check the streams, sync modes`) + `.*` + words(`Nothing was created`)},
 
 		// Ids.
 		{name: "malformed source id", config: func(e *accEmulator) string {

@@ -113,7 +113,9 @@ resource "airbyte_connection" "c" {
 }
 
 // TestAccConnection_createRefusedByAPI shows the API's own words when it
-// refuses a create, and leaves nothing behind.
+// refuses a create, and leaves nothing behind. The plan cannot tell whether
+// the S3 destination supports full_refresh_overwrite_deduped (GET /streams
+// never lists that mode), so only Airbyte refuses it.
 func TestAccConnection_createRefusedByAPI(t *testing.T) {
 	e := newAccEmulator(t, emulator.Options{Seed: 33})
 	accTest(t, resource.TestCase{
@@ -123,11 +125,11 @@ resource "airbyte_connection" "c" {
   source_id      = %q
   destination_id = %q
   configurations = {
-    streams = [{ name = "no_such_stream" }]
+    streams = [{ name = "users", sync_mode = "full_refresh_overwrite_deduped" }]
   }
 }
-`, e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID),
-			ExpectError: regexp.MustCompile(`(?s)Cannot Create Connection.*No streams found with name\s+\[no_such_stream\].*Nothing\s+was\s+created`),
+`, e.Source(0, 0).SourceID, e.Destination(0, 1).DestinationID),
+			ExpectError: regexp.MustCompile(`(?s)Cannot Create Connection.*Cannot set sync mode to\s+FULL_REFRESH_OVERWRITE_DEDUPED.*Nothing\s+was\s+created`),
 		}},
 	})
 	if n := len(e.liveConnections()); n != 0 {

@@ -207,7 +207,9 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 					"streams": schema.SetNestedAttribute{
 						Optional: true, Computed: true,
 						MarkdownDescription: "The selected streams, matched by `name` and `namespace` whatever their order. Streams not " +
-							"listed are not synced. Sending the list replaces the connection's streams.",
+							"listed are not synced. Sending the list replaces the connection's streams. Stream names and namespaces, sync " +
+							"modes, cursor fields, primary keys and selected fields are checked at plan against the source's stream catalog " +
+							"for this destination, by the rules Airbyte applies, so a stream Airbyte would refuse fails the plan.",
 						PlanModifiers: []planmodifier.Set{streamsFromState{}},
 						// The API reads an empty list as "leave the streams as they are".
 						Validators: []validator.Set{setvalidator.SizeAtLeast(1)},
@@ -308,7 +310,8 @@ func streamSchemaAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "The name of the stream, as the source names it. Required.",
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
-		"namespace": str("The namespace of the stream in the source (such as a database schema). Needed only when the source has two streams of the same name."),
+		"namespace": str("The namespace of the stream in the source (such as a database schema). Needed only when the source has two streams of " +
+			"the same name; when set, it must be the stream's namespace in the source."),
 		"sync_mode": schema.StringAttribute{
 			Optional: true, Computed: true,
 			MarkdownDescription: "How the stream is read and written: one of `" + strings.Join(syncModeValues, "`, `") + "`. " +
@@ -566,6 +569,7 @@ func (r *connectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("stream_names"), names)...)
 	}
 	resp.Diagnostics.Append(r.planTags(ctx, req.Config, plan, state, &resp.Plan)...)
+	resp.Diagnostics.Append(r.checkPlannedStreams(ctx, req, plan, state)...)
 }
 
 // knownStreams returns the planned streams when all their names are known.
@@ -619,6 +623,7 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	in, d := r.createRequest(ctx, plan, cfg)
 	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(r.checkStreamsToSend(ctx, in.SourceID, in.DestinationID, in.Configurations)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -1142,21 +1147,9 @@ func (r *connectionResource) patchRequest(ctx context.Context, plan, state, cfg 
 			configured = planStreams
 		}
 		if len(configured) > 0 {
-			priorStreams, d := configuredStreams(ctx, state.Configurations)
-			diags.Append(d...)
-			byKey := map[string]streamModel{}
-			names := map[string]int{}
-			for _, s := range priorStreams {
-				names[s.Name.ValueString()]++
-			}
-			for _, s := range priorStreams {
-				byKey[streamKey(s.Name.ValueString(), s.Namespace.ValueString())] = s
-				if names[s.Name.ValueString()] == 1 {
-					// A configured stream without namespace matches the one
-					// stream of its name.
-					byKey[streamKey(s.Name.ValueString(), "\x01")] = s
-				}
-			}
+			// A configured stream without namespace matches the one
+			// stream of its name.
+			byKey := currentStreamsByKey(ctx, state.Configurations)
 			props, err := r.streamProperties(ctx, state.SourceID.ValueString(), state.DestinationID.ValueString())
 			if err != nil {
 				diags.AddAttributeError(path.Root("configurations"), "Cannot Read Source Streams",
@@ -1165,6 +1158,7 @@ func (r *connectionResource) patchRequest(ctx context.Context, plan, state, cfg 
 			}
 			list, d := streamsRequest(ctx, configured, byKey, props)
 			diags.Append(d...)
+			diags.Append(r.checkStreamsToSend(ctx, state.SourceID.ValueString(), state.DestinationID.ValueString(), &client.StreamConfigurations{Streams: list})...)
 			p.Configurations = &client.StreamConfigurations{Streams: list}
 			changed = true
 		}
@@ -1175,7 +1169,7 @@ func (r *connectionResource) patchRequest(ctx context.Context, plan, state, cfg 
 // streamProperties returns the source's streams keyed by name and
 // namespace, to tell which cursors and primary keys the source defines.
 func (r *connectionResource) streamProperties(ctx context.Context, sourceID, destinationID string) (map[string]client.StreamProperties, error) {
-	props, err := r.data.client.GetStreamProperties(ctx, sourceID, destinationID, false)
+	props, err := r.data.catalogs.streams(ctx, sourceID, destinationID)
 	if err != nil {
 		return nil, err
 	}

@@ -263,7 +263,7 @@ func faultTestResource(t *testing.T, e *accEmulator, requestTimeout time.Duratio
 		t.Fatal(err)
 	}
 	return &connectionResource{data: &providerData{client: c, workspaceID: e.Workspace(0).WorkspaceID,
-		syncs: &syncRunner{client: c, clock: realClock{}}, listings: newConnectionListings(c)}}
+		syncs: &syncRunner{client: c, clock: realClock{}}, listings: newConnectionListings(c), catalogs: newStreamCatalogs(c)}}
 }
 
 func faultCreateRequest(e *accEmulator, name string) client.ConnectionCreateRequest {

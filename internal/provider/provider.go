@@ -96,6 +96,9 @@ type providerData struct {
 	listings *connectionListings
 	// tags holds each workspace's tags for the plans of connections' tags.
 	tags tagCatalog
+	// catalogs holds each source's stream catalog, read once per pair of
+	// source and destination, to check configured streams against.
+	catalogs *streamCatalogs
 }
 
 // New returns a constructor of the provider for the given version.
@@ -258,7 +261,8 @@ func (p *airbyteProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	tflog.Debug(ctx, "configured Airbyte client", map[string]any{"auth": s.authMode(), "workspace_id": s.workspaceID})
 
-	data := &providerData{client: c, workspaceID: s.workspaceID, syncs: &syncRunner{client: c, clock: p.clock}, listings: newConnectionListings(c)}
+	data := &providerData{client: c, workspaceID: s.workspaceID, syncs: &syncRunner{client: c, clock: p.clock}, listings: newConnectionListings(c),
+		catalogs: newStreamCatalogs(c)}
 	if root, err := c.WebRoot(); err == nil {
 		data.webRoot = root
 	} else {
