@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -112,11 +112,11 @@ func TestConnectionStateFill(t *testing.T) {
 // TestJSONString checks that JSON is made canonical and that absent JSON
 // and the literal null become null.
 func TestJSONString(t *testing.T) {
-	for in, want := range map[string]types.String{
-		"":     types.StringNull(),
-		"null": types.StringNull(),
-		` { "b": [1, 2], "a" : {"d": 1, "c": 2} } `: types.StringValue(`{"a":{"c":2,"d":1},"b":[1,2]}`), //nolint:gocritic // the stray whitespace is the input under test
-		`"x"`: types.StringValue(`"x"`),
+	for in, want := range map[string]jsontypes.Normalized{
+		"":     jsontypes.NewNormalizedNull(),
+		"null": jsontypes.NewNormalizedNull(),
+		` { "b": [1, 2], "a" : {"d": 1, "c": 2} } `: jsontypes.NewNormalizedValue(`{"a":{"c":2,"d":1},"b":[1,2]}`), //nolint:gocritic // the stray whitespace is the input under test
+		`"x"`: jsontypes.NewNormalizedValue(`"x"`),
 	} {
 		if got := jsonString(json.RawMessage(in)); !got.Equal(want) {
 			t.Errorf("jsonString(%q) = %s, want %s", in, got, want)
