@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/client"
@@ -564,45 +563,6 @@ resource "airbyte_connection" "c" {
 				ResourceName:    "airbyte_connection.c",
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
-		},
-	})
-}
-
-// TestAccConnection_terraformOnlyChangeKeepsIdentity changes only
-// delete_destination_on_destroy, which sends nothing to Airbyte: the update
-// must still return the resource's identity, which Terraform 1.12 and later
-// require of every update.
-func TestAccConnection_terraformOnlyChangeKeepsIdentity(t *testing.T) {
-	skipBelowTerraform(t, "1.12.0")
-	e := newAccEmulator(t, emulator.Options{Seed: 59})
-	config := func(deleteDestination bool) string {
-		return e.ProviderConfig() + fmt.Sprintf(`
-resource "airbyte_connection" "c" {
-  name                          = "terraform-only change"
-  source_id                     = %q
-  destination_id                = %q
-  delete_destination_on_destroy = %t
-}
-`, e.Source(0, 1).SourceID, e.Destination(0, 0).DestinationID, deleteDestination)
-	}
-	var patches int64
-	accTest(t, resource.TestCase{
-		Steps: []resource.TestStep{
-			{Config: config(false)},
-			{
-				PreConfig: func() { patches = e.emu.Stats().ByRoute["PATCH /connections/{connectionId}"] },
-				Config:    config(true),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("airbyte_connection.c", tfjsonpath.New("delete_destination_on_destroy"), knownvalue.Bool(true)),
-					statecheck.ExpectIdentityValueMatchesState("airbyte_connection.c", tfjsonpath.New("connection_id")),
-				},
-				Check: func(*terraform.State) error {
-					if n := e.emu.Stats().ByRoute["PATCH /connections/{connectionId}"] - patches; n != 0 {
-						return fmt.Errorf("the Terraform-only change sent %d PATCH requests, want none", n)
-					}
-					return nil
-				},
 			},
 		},
 	})

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -173,22 +174,28 @@ func (cronExpressionFollowsType) PlanModifyString(ctx context.Context, req planm
 	resp.PlanValue = types.StringNull()
 }
 
-// basicTimingFollowsType plans basic_timing: kept while the schedule stays
-// basic, null for any other schedule type.
-type basicTimingFollowsType struct{}
-
-var _ planmodifier.String = basicTimingFollowsType{}
-
-func (basicTimingFollowsType) Description(context.Context) string {
-	return "basic_timing is kept while the schedule stays basic and is null otherwise."
+// followsScheduleType plans a schedule attribute that belongs to one
+// schedule type (basic_timing to basic, cron_time_zone to cron) and that
+// the configuration leaves out: it keeps its value while the schedule stays
+// of that type, is fresh when the schedule becomes of that type, and is
+// null for any other type.
+type followsScheduleType struct {
+	scheduleType string
+	fresh        types.String // the value Airbyte gives a new schedule of the type
 }
 
-func (m basicTimingFollowsType) MarkdownDescription(ctx context.Context) string {
+var _ planmodifier.String = followsScheduleType{}
+
+func (m followsScheduleType) Description(context.Context) string {
+	return fmt.Sprintf("Kept while schedule_type stays %q and null for other schedule types.", m.scheduleType)
+}
+
+func (m followsScheduleType) MarkdownDescription(ctx context.Context) string {
 	return m.Description(ctx)
 }
 
-func (basicTimingFollowsType) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if scheduleLeftOut(ctx, req.Config.GetAttribute) {
+func (m followsScheduleType) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if !req.ConfigValue.IsNull() || scheduleLeftOut(ctx, req.Config.GetAttribute) {
 		return
 	}
 	var planned, prior types.String
@@ -198,10 +205,12 @@ func (basicTimingFollowsType) PlanModifyString(ctx context.Context, req planmodi
 	}
 	switch {
 	case planned.IsUnknown():
-	case planned.ValueString() == "basic" && prior.ValueString() == "basic":
+	case planned.ValueString() != m.scheduleType:
+		resp.PlanValue = types.StringNull()
+	case prior.ValueString() == m.scheduleType && known(req.StateValue):
 		resp.PlanValue = req.StateValue
 	default:
-		resp.PlanValue = types.StringNull()
+		resp.PlanValue = m.fresh
 	}
 }
 

@@ -187,13 +187,14 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 							"When left out, a cron schedule keeps the zone it has in Airbyte (one set in the Airbyte UI stays), and a new " +
 							"one runs in UTC. Airbyte refuses `Etc/` zones. Airbyte's public API can only set UTC, so another zone is set " +
 							"through the Config API (`config_api_url`), which needs the same permissions.",
-						Validators:    []validator.String{timeZoneValidator{}},
-						PlanModifiers: []planmodifier.String{cronTimeZoneFollowsSchedule{}},
+						Validators: []validator.String{timeZoneValidator{}},
+						// A new cron schedule runs in UTC: the public API sets no other zone.
+						PlanModifiers: []planmodifier.String{followsScheduleType{scheduleType: "cron", fresh: types.StringValue(client.UTC)}},
 					},
 					"basic_timing": schema.StringAttribute{
 						Computed:            true,
 						MarkdownDescription: "For a `basic` schedule made in the Airbyte UI, how often it runs, such as `Every 24 HOURS`.",
-						PlanModifiers:       []planmodifier.String{basicTimingFollowsType{}},
+						PlanModifiers:       []planmodifier.String{followsScheduleType{scheduleType: "basic", fresh: types.StringNull()}},
 					},
 				},
 			},
@@ -465,6 +466,11 @@ func validateSchedule(ctx context.Context, v types.Object) diag.Diagnostics {
 			diags.AddAttributeError(cronPath, "Unexpected Cron Expression",
 				fmt.Sprintf("cron_expression is only used when schedule_type is \"cron\", but schedule_type is %q. "+
 					"Set schedule_type = \"cron\" to sync on this expression, or remove cron_expression.", s.ScheduleType.ValueString()))
+		}
+		if !s.CronTimeZone.IsNull() {
+			diags.AddAttributeError(path.Root("schedule").AtName("cron_time_zone"), "Unexpected Time Zone",
+				fmt.Sprintf("cron_time_zone is only used when schedule_type is \"cron\", but schedule_type is %q. Remove cron_time_zone.",
+					s.ScheduleType.ValueString()))
 		}
 	}
 	return diags

@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -62,42 +61,6 @@ func (timeZoneValidator) ValidateString(_ context.Context, req validator.StringR
 	}
 	if problem := checkTimeZone(req.ConfigValue.ValueString()); problem != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Time Zone", problem)
-	}
-}
-
-// cronTimeZoneFollowsSchedule plans a cron_time_zone the configuration
-// leaves out: a cron schedule keeps the zone it has in Airbyte, a new cron
-// schedule runs in UTC (which is what Airbyte gives it), and any other
-// schedule has none.
-type cronTimeZoneFollowsSchedule struct{}
-
-var _ planmodifier.String = cronTimeZoneFollowsSchedule{}
-
-func (cronTimeZoneFollowsSchedule) Description(context.Context) string {
-	return "cron_time_zone keeps the connection's zone while the schedule stays cron, is UTC for a new cron schedule, and is null otherwise."
-}
-
-func (m cronTimeZoneFollowsSchedule) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (cronTimeZoneFollowsSchedule) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if !req.ConfigValue.IsNull() || scheduleLeftOut(ctx, req.Config.GetAttribute) {
-		return
-	}
-	var planned, prior types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("schedule").AtName("schedule_type"), &planned)...)
-	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("schedule").AtName("schedule_type"), &prior)...)
-	}
-	switch {
-	case planned.IsUnknown():
-	case planned.ValueString() != string(client.ScheduleTypeCron):
-		resp.PlanValue = types.StringNull()
-	case prior.ValueString() == string(client.ScheduleTypeCron) && known(req.StateValue):
-		resp.PlanValue = req.StateValue
-	default:
-		resp.PlanValue = types.StringValue(client.UTC)
 	}
 }
 

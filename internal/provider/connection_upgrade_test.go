@@ -62,19 +62,15 @@ func (c preIdentityConnection) Delete(ctx context.Context, req resource.DeleteRe
 	c.r.Delete(ctx, req, resp)
 }
 
-// TestAccConnection_terraformOnlyChangeOnStateWithoutIdentity is a
-// connection created before identity existed (an older provider, or
-// Terraform 1.11), then changed only in a Terraform-side setting with
-// `-refresh=false`, as CI pipelines often plan: the update sends nothing to
-// Airbyte and must still return the identity Terraform 1.12 and later
-// require of every update, though the plan carried none.
-func TestAccConnection_terraformOnlyChangeOnStateWithoutIdentity(t *testing.T) {
-	skipBelowTerraform(t, "1.12.0")
-	e := newAccEmulator(t, emulator.Options{Seed: 60})
+// terraformOnlyChange is the two steps of a change of only
+// delete_destination_on_destroy, which sends nothing to Airbyte but must
+// still return the resource's identity, which Terraform 1.12 and later
+// require of every update. first serves the first step's provider.
+func terraformOnlyChange(t *testing.T, e *accEmulator, first map[string]func() (tfprotov6.ProviderServer, error)) []tfresource.TestStep {
 	config := func(deleteDestination bool) string {
 		return e.ProviderConfig() + fmt.Sprintf(`
 resource "airbyte_connection" "c" {
-  name                          = "made before identity"
+  name                          = "terraform-only change"
   source_id                     = %q
   destination_id                = %q
   delete_destination_on_destroy = %t
@@ -82,32 +78,48 @@ resource "airbyte_connection" "c" {
 `, e.Source(0, 1).SourceID, e.Destination(0, 0).DestinationID, deleteDestination)
 	}
 	var patches int64
-	requireTerraform(t)
-	// Each step names its provider: the first is the one before identity.
-	tfresource.Test(t, tfresource.TestCase{
-		AdditionalCLIOptions: &tfresource.AdditionalCLIOptions{Plan: tfresource.PlanOptions{NoRefresh: true}},
-		Steps: []tfresource.TestStep{
-			{
-				ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
-					"airbyte": providerserver.NewProtocol6WithError(preIdentityProvider{New("test")()}),
-				},
-				Config: config(false),
+	return []tfresource.TestStep{
+		{ProtoV6ProviderFactories: first, Config: config(false)},
+		{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			PreConfig:                func() { patches = e.emu.Stats().ByRoute["PATCH /connections/{connectionId}"] },
+			Config:                   config(true),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("airbyte_connection.c", tfjsonpath.New("delete_destination_on_destroy"), knownvalue.Bool(true)),
+				statecheck.ExpectIdentityValueMatchesState("airbyte_connection.c", tfjsonpath.New("connection_id")),
 			},
-			{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				PreConfig:                func() { patches = e.emu.Stats().ByRoute["PATCH /connections/{connectionId}"] },
-				Config:                   config(true),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("airbyte_connection.c", tfjsonpath.New("delete_destination_on_destroy"), knownvalue.Bool(true)),
-					statecheck.ExpectIdentityValueMatchesState("airbyte_connection.c", tfjsonpath.New("connection_id")),
-				},
-				Check: func(*terraform.State) error {
-					if n := e.emu.Stats().ByRoute["PATCH /connections/{connectionId}"] - patches; n != 0 {
-						return fmt.Errorf("the Terraform-only change sent %d PATCH requests, want none", n)
-					}
-					return nil
-				},
+			Check: func(*terraform.State) error {
+				if n := e.emu.Stats().ByRoute["PATCH /connections/{connectionId}"] - patches; n != 0 {
+					return fmt.Errorf("the Terraform-only change sent %d PATCH requests, want none", n)
+				}
+				return nil
 			},
 		},
+	}
+}
+
+// TestAccConnection_terraformOnlyChangeKeepsIdentity changes only a
+// Terraform-side setting of a connection this provider made.
+func TestAccConnection_terraformOnlyChangeKeepsIdentity(t *testing.T) {
+	skipBelowTerraform(t, "1.12.0")
+	e := newAccEmulator(t, emulator.Options{Seed: 59})
+	requireTerraform(t)
+	tfresource.Test(t, tfresource.TestCase{Steps: terraformOnlyChange(t, e, testAccProtoV6ProviderFactories)})
+}
+
+// TestAccConnection_terraformOnlyChangeOnStateWithoutIdentity is a
+// connection created before identity existed (an older provider, or
+// Terraform 1.11), then changed only in a Terraform-side setting with
+// `-refresh=false`, as CI pipelines often plan: the plan carries no
+// identity, and the update must still return one.
+func TestAccConnection_terraformOnlyChangeOnStateWithoutIdentity(t *testing.T) {
+	skipBelowTerraform(t, "1.12.0")
+	e := newAccEmulator(t, emulator.Options{Seed: 60})
+	requireTerraform(t)
+	tfresource.Test(t, tfresource.TestCase{
+		AdditionalCLIOptions: &tfresource.AdditionalCLIOptions{Plan: tfresource.PlanOptions{NoRefresh: true}},
+		Steps: terraformOnlyChange(t, e, map[string]func() (tfprotov6.ProviderServer, error){
+			"airbyte": providerserver.NewProtocol6WithError(preIdentityProvider{New("test")()}),
+		}),
 	})
 }
