@@ -120,16 +120,14 @@ func (r *connectionResource) patchRequest(ctx context.Context, plan, state, cfg 
 			configured = planStreams
 		}
 		if len(configured) > 0 {
-			// A configured stream without namespace matches the one
-			// stream of its name.
-			byKey := currentStreamsByKey(ctx, state.Configurations)
+			current := currentStreams(ctx, state.Configurations)
 			props, err := r.streamProperties(ctx, state.SourceID.ValueString(), state.DestinationID.ValueString())
 			if err != nil {
 				diags.AddAttributeError(path.Root("configurations"), "Cannot Read Source Streams",
 					fmt.Sprintf("Changing the streams needs the source's stream catalog, and reading it failed: %v. The connection is unchanged.", err))
 				return p, false, diags
 			}
-			list, d := streamsRequest(ctx, configured, byKey, props)
+			list, d := streamsRequest(ctx, configured, current, props)
 			diags.Append(d...)
 			diags.Append(r.checkStreamsToSend(ctx, state.SourceID.ValueString(), state.DestinationID.ValueString(), &client.StreamConfigurations{Streams: list})...)
 			p.Configurations = &client.StreamConfigurations{Streams: list}

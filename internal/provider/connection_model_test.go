@@ -134,28 +134,28 @@ func TestMergeWithPriorFillsWhatTheConfigurationLeavesOut(t *testing.T) {
 
 func TestStreamsRequestNeverResendsSourceDefinedKeys(t *testing.T) {
 	ctx := context.Background()
-	planned := map[string]streamModel{
-		streamKey("events", "public"): asStream(t, streamObject(t, map[string]attr.Value{
+	current := newStreamIndex([]streamModel{
+		asStream(t, streamObject(t, map[string]attr.Value{
 			"name": types.StringValue("events"), "namespace": types.StringValue("public"),
 			"sync_mode":    types.StringValue("incremental_deduped_history"),
 			"cursor_field": stringList(t, "occurred_at"), "primary_key": keyList(t, []string{"event_id"}),
 		})),
-		streamKey("orders", "public"): asStream(t, streamObject(t, map[string]attr.Value{
+		asStream(t, streamObject(t, map[string]attr.Value{
 			"name": types.StringValue("orders"), "namespace": types.StringValue("public"),
 			"sync_mode":    types.StringValue("incremental_deduped_history"),
 			"cursor_field": stringList(t, "updated_at"), "primary_key": keyList(t, []string{"order_id"}),
 		})),
-	}
-	props := map[string]client.StreamProperties{
-		streamKey("events", "public"): {StreamName: "events", StreamNamespace: "public", SourceDefinedCursorField: true, SourceDefinedPrimaryKey: [][]string{{"event_id"}}},
-		streamKey("orders", "public"): {StreamName: "orders", StreamNamespace: "public"},
-	}
+	}, streamModelID)
+	props := newStreamIndex([]client.StreamProperties{
+		{StreamName: "events", StreamNamespace: "public", SourceDefinedCursorField: true, SourceDefinedPrimaryKey: [][]string{{"event_id"}}},
+		{StreamName: "orders", StreamNamespace: "public"},
+	}, catalogStreamID)
 	configured := []streamModel{
 		asStream(t, streamObject(t, map[string]attr.Value{"name": types.StringValue("events"), "namespace": types.StringValue("public")})),
 		asStream(t, streamObject(t, map[string]attr.Value{"name": types.StringValue("orders"), "namespace": types.StringValue("public")})),
 		asStream(t, streamObject(t, map[string]attr.Value{"name": types.StringValue("users"), "primary_key": keyList(t, []string{"id"})})),
 	}
-	got, diags := streamsRequest(ctx, configured, planned, props)
+	got, diags := streamsRequest(ctx, configured, current, props)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}

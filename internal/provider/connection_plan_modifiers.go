@@ -37,28 +37,20 @@ func (streamsFromState) PlanModifySet(ctx context.Context, req planmodifier.SetR
 		}
 		return
 	}
-	prior := map[string]types.Object{}
-	byName := map[string][]types.Object{}
+	var prior *streamIndex[attr.Value]
 	if known(req.StateValue) {
-		for _, e := range req.StateValue.Elements() {
-			obj := e.(types.Object)
-			name := stringAttr(obj, "name")
-			prior[streamKey(name, stringAttr(obj, "namespace"))] = obj
-			byName[name] = append(byName[name], obj)
-		}
+		prior = newStreamIndex(req.StateValue.Elements(), streamObjectID)
 	}
 	elems := make([]attr.Value, 0, len(req.ConfigValue.Elements()))
 	for _, e := range req.ConfigValue.Elements() {
 		cfg := e.(types.Object)
-		name := stringAttr(cfg, "name")
-		var match attr.Value
-		if ns, ok := cfg.Attributes()["namespace"].(types.String); ok && known(ns) {
-			if p, found := prior[streamKey(name, ns.ValueString())]; found {
-				match = p
-			}
-		} else if len(byName[name]) == 1 {
-			match = byName[name][0]
+		attrs := cfg.Attributes()
+		name, _ := attrs["name"].(types.String)
+		namespace, ok := attrs["namespace"].(types.String)
+		if !ok {
+			namespace = types.StringUnknown()
 		}
+		match, _ := prior.find(name.ValueString(), namespace)
 		elems = append(elems, mergeWithPrior(cfg, match))
 	}
 	planned, diags := types.SetValue(req.ConfigValue.ElementType(ctx), elems)
@@ -146,11 +138,19 @@ func unknownOf(v attr.Value) attr.Value {
 	return v
 }
 
-func stringAttr(obj types.Object, name string) string {
-	if s, ok := obj.Attributes()[name].(types.String); ok {
-		return s.ValueString()
+// streamObjectID names an element of configurations.streams.
+func streamObjectID(v attr.Value) streamID {
+	var id streamID
+	if obj, ok := v.(types.Object); ok {
+		attrs := obj.Attributes()
+		if s, ok := attrs["name"].(types.String); ok {
+			id.name = s.ValueString()
+		}
+		if s, ok := attrs["namespace"].(types.String); ok {
+			id.namespace = s.ValueString()
+		}
 	}
-	return ""
+	return id
 }
 
 // cronExpressionFollowsType plans a cron_expression the configuration

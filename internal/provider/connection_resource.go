@@ -270,25 +270,14 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 	resp.Diagnostics.Append(r.saveState(ctx, conn, plan, &resp.State, resp.Identity)...)
 }
 
-// streamProperties returns the source's streams keyed by name and
-// namespace, to tell which cursors and primary keys the source defines.
-func (r *connectionResource) streamProperties(ctx context.Context, sourceID, destinationID string) (map[string]client.StreamProperties, error) {
+// streamProperties indexes the source's streams for the destination, to
+// tell which cursors and primary keys the source defines.
+func (r *connectionResource) streamProperties(ctx context.Context, sourceID, destinationID string) (*streamIndex[client.StreamProperties], error) {
 	props, err := r.data.catalogs.streams(ctx, sourceID, destinationID)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]client.StreamProperties, len(props)*2)
-	count := map[string]int{}
-	for _, p := range props {
-		count[p.StreamName]++
-	}
-	for _, p := range props {
-		out[streamKey(p.StreamName, p.StreamNamespace)] = p
-		if count[p.StreamName] == 1 && p.StreamNamespace != "" {
-			out[streamKey(p.StreamName, "")] = p
-		}
-	}
-	return out, nil
+	return newStreamIndex(props, catalogStreamID), nil
 }
 
 func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -27,22 +27,30 @@ type priorKeys struct {
 // withKnownSecrets returns conn with every masked AES key replaced by the key
 // of the same mapper in prior (the plan or the prior state): Airbyte never
 // returns a stored key, so the one Terraform sent stands. A mapper is the
-// same when its stream has the same name (and namespace, where prior knows
-// it) and it has the same id, or, for a mapper prior knows no id of, the
-// same position. conn itself is not changed: it may be shared by a listing.
+// same when its stream is the same (as streamIndex matches a prior stream to
+// the streams read) and it has the same id, or, for a mapper prior knows no
+// id of, the same position. conn itself is not changed: it may be shared by
+// a listing.
 func withKnownSecrets(ctx context.Context, conn *client.Connection, prior types.Object) *client.Connection {
 	known := knownKeys(ctx, prior)
 	if len(known) == 0 {
 		return conn
 	}
+	read := newStreamIndex(conn.Configurations.Streams, configuredStreamID)
+	keysAt := make(map[int]priorKeys, len(known))
+	for _, k := range known {
+		if i := read.position(k.name, k.namespace); i >= 0 {
+			keysAt[i] = k.priorKeys
+		}
+	}
+	if len(keysAt) == 0 {
+		return conn
+	}
 	out := *conn
 	out.Configurations.Streams = make([]client.StreamConfiguration, len(conn.Configurations.Streams))
 	for i, s := range conn.Configurations.Streams {
-		keys, ok := known[streamKey(s.Name, s.Namespace)]
-		if !ok {
-			keys, ok = known[streamKey(s.Name, "\x01")]
-		}
 		out.Configurations.Streams[i] = s
+		keys, ok := keysAt[i]
 		if !ok {
 			continue
 		}
@@ -80,15 +88,21 @@ func replaceMaskedKey(raw json.RawMessage, key string) json.RawMessage {
 	return b
 }
 
-// knownKeys collects the AES keys of prior's streams, keyed by stream.
-// A stream whose namespace prior does not know is keyed by name alone
-// (streamKey(name, "\x01")).
-func knownKeys(ctx context.Context, prior types.Object) map[string]priorKeys {
+// streamAESKeys are the AES keys Terraform knows for the mappers of the stream
+// of that name and namespace (which may be null or unknown).
+type streamAESKeys struct {
+	name      string
+	namespace types.String
+	priorKeys
+}
+
+// knownKeys collects the AES keys of prior's streams.
+func knownKeys(ctx context.Context, prior types.Object) []streamAESKeys {
 	streams, diags := configuredStreams(ctx, prior)
 	if diags.HasError() {
 		return nil
 	}
-	out := map[string]priorKeys{}
+	var out []streamAESKeys
 	for _, s := range streams {
 		if !known(s.Mappers) || !known(s.Name) {
 			continue
@@ -112,11 +126,7 @@ func knownKeys(ctx context.Context, prior types.Object) map[string]priorKeys {
 		if len(keys.byID)+len(keys.byPosition) == 0 {
 			continue
 		}
-		ns := "\x01"
-		if known(s.Namespace) {
-			ns = s.Namespace.ValueString()
-		}
-		out[streamKey(s.Name.ValueString(), ns)] = keys
+		out = append(out, streamAESKeys{name: s.Name.ValueString(), namespace: s.Namespace, priorKeys: keys})
 	}
 	return out
 }

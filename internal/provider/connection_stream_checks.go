@@ -78,7 +78,7 @@ func (r *connectionResource) checkPlannedStreams(ctx context.Context, req resour
 		if err != nil {
 			return diags
 		}
-		list, d = streamsRequest(ctx, configured, currentStreamsByKey(ctx, state.Configurations), props)
+		list, d = streamsRequest(ctx, configured, currentStreams(ctx, state.Configurations), props)
 	}
 	if d.HasError() || len(list) != len(configured) {
 		return diags
@@ -116,23 +116,11 @@ func (r *connectionResource) checkStreamsToSend(ctx context.Context, sourceID, d
 	return diags
 }
 
-// currentStreamsByKey indexes the connection's current streams as an update
-// matches configured streams to them: by name and namespace, and by name
-// alone (namespace "\x01") when the name is unique.
-func currentStreamsByKey(ctx context.Context, v types.Object) map[string]streamModel {
+// currentStreams indexes the connection's current streams (configurations
+// in state), which an update matches configured streams to.
+func currentStreams(ctx context.Context, v types.Object) *streamIndex[streamModel] {
 	current, _ := configuredStreams(ctx, v)
-	count := map[string]int{}
-	for _, s := range current {
-		count[s.Name.ValueString()]++
-	}
-	out := map[string]streamModel{}
-	for _, s := range current {
-		out[streamKey(s.Name.ValueString(), s.Namespace.ValueString())] = s
-		if count[s.Name.ValueString()] == 1 {
-			out[streamKey(s.Name.ValueString(), "\x01")] = s
-		}
-	}
-	return out
+	return newStreamIndex(current, streamModelID)
 }
 
 // streamSettingsKnown reports whether every setting the checks read is
@@ -180,7 +168,7 @@ type streamProblem struct{ summary, detail string }
 // when skip[i] is set.
 func checkStreams(sourceID string, catalog []client.StreamProperties, streams []client.StreamConfiguration, skip []bool) []streamProblem {
 	var out []streamProblem
-	resolved := map[string]bool{}
+	resolved := map[streamID]bool{}
 	for i, s := range streams {
 		if i < len(skip) && skip[i] {
 			continue
@@ -192,7 +180,7 @@ func checkStreams(sourceID string, catalog []client.StreamProperties, streams []
 		}
 		// Two entries that pick one discovered stream pass the request's
 		// duplicate check and fail the handler's (a 500).
-		key := streamKey(d.StreamName, d.StreamNamespace)
+		key := catalogStreamID(d)
 		if resolved[key] {
 			out = append(out, streamProblem{"Duplicate Stream", fmt.Sprintf("Two elements of configurations.streams pick the stream %s, "+
 				"one with namespace and one without, and Airbyte refuses a stream listed twice. List it once.", streamLabel(d))})

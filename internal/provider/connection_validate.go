@@ -80,7 +80,7 @@ func validateStreams(ctx context.Context, v types.Object) diag.Diagnostics {
 	var diags diag.Diagnostics
 	streams, d := configuredStreams(ctx, v)
 	diags.Append(d...)
-	seen := map[string]bool{}
+	seen := map[streamID]bool{}
 	for _, s := range streams {
 		if s.Name.IsNull() {
 			diags.AddAttributeError(path.Root("configurations").AtName("streams"), "Missing Stream Name",
@@ -90,7 +90,7 @@ func validateStreams(ctx context.Context, v types.Object) diag.Diagnostics {
 		if s.Name.IsUnknown() || s.Namespace.IsUnknown() {
 			continue
 		}
-		key := streamKey(s.Name.ValueString(), s.Namespace.ValueString())
+		key := streamModelID(s)
 		if seen[key] {
 			ns := "no namespace"
 			if !s.Namespace.IsNull() {

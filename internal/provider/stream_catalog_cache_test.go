@@ -152,7 +152,7 @@ func TestStreamPropertiesUseTheCache(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			props, err := r.streamProperties(context.Background(), src, dst)
-			if err != nil || props[streamKey("users", "public")].StreamName != "users" {
+			if p, _ := props.find("users", optionalString("public")); err != nil || p.StreamName != "users" {
 				t.Errorf("streamProperties = %v, %v", props, err)
 			}
 		}()

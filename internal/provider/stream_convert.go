@@ -32,21 +32,17 @@ func configuredStreams(ctx context.Context, v types.Object) ([]streamModel, diag
 	return streams, diags
 }
 
-func streamKey(name, namespace string) string { return name + "\x00" + namespace }
-
 // streamsRequest converts configured streams into the API's list. For a
-// stream's unconfigured attributes it falls back to the planned value
-// (the value the connection has now) in planned, except for cursors and
-// primary keys the source defines itself: those are never sent, since the
-// API refuses them back.
-func streamsRequest(ctx context.Context, configured []streamModel, planned map[string]streamModel, props map[string]client.StreamProperties) ([]client.StreamConfiguration, diag.Diagnostics) {
+// stream's unconfigured attributes it falls back to the value of the same
+// stream in current (the connection's streams now), except for cursors and
+// primary keys the source defines itself (in props, the source's catalog):
+// those are never sent, since the API refuses them back. current and props
+// may be nil.
+func streamsRequest(ctx context.Context, configured []streamModel, current *streamIndex[streamModel], props *streamIndex[client.StreamProperties]) ([]client.StreamConfiguration, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	out := make([]client.StreamConfiguration, 0, len(configured))
 	for _, c := range configured {
-		p, hasPlan := planned[streamKey(c.Name.ValueString(), c.Namespace.ValueString())]
-		if !hasPlan {
-			p, hasPlan = planned[streamKey(c.Name.ValueString(), "\x01")]
-		}
+		p, hasPlan := current.find(c.Name.ValueString(), c.Namespace)
 		s := client.StreamConfiguration{Name: c.Name.ValueString()}
 		if ns := configuredOr(c.Namespace, p.Namespace, hasPlan); known(ns) {
 			s.Namespace = ns.ValueString()
@@ -54,7 +50,7 @@ func streamsRequest(ctx context.Context, configured []streamModel, planned map[s
 		if mode := configuredOr(c.SyncMode, p.SyncMode, hasPlan); known(mode) {
 			s.SyncMode = client.SyncMode(mode.ValueString())
 		}
-		prop := props[streamKey(s.Name, s.Namespace)]
+		prop, _ := props.find(s.Name, optionalString(s.Namespace))
 		cursor := c.CursorField
 		if !known(cursor) && hasPlan && !prop.SourceDefinedCursorField {
 			cursor = p.CursorField
