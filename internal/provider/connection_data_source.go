@@ -3,9 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -123,7 +121,7 @@ func connectionDataSourceAttributes() map[string]schema.Attribute {
 				"streams": schema.SetNestedAttribute{
 					Computed:            true,
 					MarkdownDescription: "The selected streams; streams of the source not listed here are not synced.",
-					NestedObject:        schema.NestedAttributeObject{Attributes: streamDataSourceAttributes()},
+					NestedObject:        schema.NestedAttributeObject{Attributes: streamDataSourceAttributes},
 				},
 			},
 		},
@@ -155,85 +153,6 @@ func connectionDataSourceAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "The names of the selected streams, sorted.",
 		},
 	}
-}
-
-// streamDataSourceAttributes is the schema of one element of configurations.streams.
-func streamDataSourceAttributes() map[string]schema.Attribute {
-	str := func(desc string) schema.Attribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
-	}
-	return map[string]schema.Attribute{
-		"name":      str("The name of the stream, as the source names it."),
-		"namespace": str("The namespace of the stream in the source, such as a database schema; null when the source has none."),
-		"sync_mode": str("How the stream is read and written: one of `" + strings.Join(syncModeValues, "`, `") + "`."),
-		"cursor_field": schema.ListAttribute{
-			Computed: true, ElementType: types.StringType,
-			MarkdownDescription: "The path of the field that marks new records, for incremental sync modes; null when none is set.",
-		},
-		"primary_key": schema.ListAttribute{
-			Computed: true, ElementType: stringListType,
-			MarkdownDescription: "The fields that identify a record, as a list of field paths; null when none is set.",
-		},
-		"selected_fields": schema.SetNestedAttribute{
-			Computed:            true,
-			MarkdownDescription: "The fields that are synced; null when every field is.",
-			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-				"field_path": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "The path of the field."},
-			}},
-		},
-		"include_files":           schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the files a file-based stream refers to are copied too."},
-		"destination_object_name": str("The name of the object the stream is written to, for destinations that take one; null otherwise."),
-		"mappers": schema.ListNestedAttribute{
-			Computed:            true,
-			MarkdownDescription: "The transformations applied to the stream's records, in order; null when there are none.",
-			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-				"id":   str("The id of the mapper."),
-				"type": str("The kind of mapper: one of `" + strings.Join(mapperTypeValues, "`, `") + "`."),
-				"mapper_configuration": schema.SingleNestedAttribute{
-					Computed:            true,
-					MarkdownDescription: "The mapper's settings, in the one block that matches `type`; the other blocks are null.",
-					Attributes: map[string]schema.Attribute{
-						"hashing": computedSettings("The settings of a hashing mapper.", map[string]string{
-							"target_field": "The field that is hashed.", "method": "The hash function, such as `SHA-256`.",
-							"field_name_suffix": "The suffix of the field that receives the hash."}, nil),
-						"field_renaming": computedSettings("The settings of a field-renaming mapper.", map[string]string{
-							"original_field_name": "The field's name in the source.", "new_field_name": "The field's name in the destination."}, nil),
-						"field_filtering": computedSettings("The settings of a field-filtering mapper.", map[string]string{
-							"target_field": "The field that is left out."}, nil),
-						"row_filtering": computedSettings("The settings of a row-filtering mapper.", map[string]string{
-							"conditions": "The filter, as JSON with sorted keys, as `jsonencode` writes it."}, nil),
-						"encryption": schema.SingleNestedAttribute{
-							Computed:            true,
-							MarkdownDescription: "The settings of an encryption mapper, in the block of its algorithm.",
-							Attributes: map[string]schema.Attribute{
-								"aes": computedSettings("The settings of AES encryption.", map[string]string{
-									"algorithm": "The algorithm, `AES`.", "field_name_suffix": "The suffix of the field that receives the ciphertext.",
-									"key": "The AES key as Airbyte shows it: always masked, `**********`.", "mode": "The block cipher mode, such as `CBC`.", "padding": "The padding, such as `PKCS5Padding`.",
-									"target_field": "The field that is encrypted."}, map[string]bool{"key": true}),
-								"rsa": computedSettings("The settings of RSA encryption.", map[string]string{
-									"algorithm": "The algorithm, `RSA`.", "field_name_suffix": "The suffix of the field that receives the ciphertext.",
-									"public_key": "The RSA public key.", "target_field": "The field that is encrypted."}, nil),
-							},
-						},
-					},
-				},
-			}},
-		},
-	}
-}
-
-// computedSettings is one block of string settings of a mapper; the names in
-// sensitive are marked sensitive.
-func computedSettings(desc string, fields map[string]string, sensitive map[string]bool) schema.SingleNestedAttribute {
-	attrs := make(map[string]schema.Attribute, len(fields))
-	for name, d := range fields {
-		a := schema.StringAttribute{Computed: true, Sensitive: sensitive[name], MarkdownDescription: d}
-		if name == "conditions" {
-			a.CustomType = jsontypes.NormalizedType{}
-		}
-		attrs[name] = a
-	}
-	return schema.SingleNestedAttribute{Computed: true, MarkdownDescription: desc, Attributes: attrs}
 }
 
 // connectionObjectType is the type of one connection in the data sources'

@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
@@ -84,7 +83,8 @@ type tagModel struct {
 	Color       types.String `tfsdk:"color"`
 }
 
-// Attribute types of the nested objects, shared by every schema that shows a connection.
+// Attribute types of the nested objects, shared by every schema that shows a
+// connection; those of a stream are built from its shape (stream_shape.go).
 var (
 	stringListType = types.ListType{ElemType: types.StringType}
 
@@ -94,50 +94,8 @@ var (
 		"cron_time_zone":  types.StringType,
 		"basic_timing":    types.StringType,
 	}
-	selectedFieldAttrTypes = map[string]attr.Type{"field_path": stringListType}
-
-	hashingAttrTypes       = map[string]attr.Type{"target_field": types.StringType, "method": types.StringType, "field_name_suffix": types.StringType}
-	fieldRenamingAttrTypes = map[string]attr.Type{"original_field_name": types.StringType, "new_field_name": types.StringType}
-	fieldFilteringAttrType = map[string]attr.Type{"target_field": types.StringType}
-	rowFilteringAttrTypes  = map[string]attr.Type{"conditions": jsontypes.NormalizedType{}}
-	aesAttrTypes           = map[string]attr.Type{
-		"algorithm": types.StringType, "field_name_suffix": types.StringType, "key": types.StringType,
-		"mode": types.StringType, "padding": types.StringType, "target_field": types.StringType,
-	}
-	rsaAttrTypes = map[string]attr.Type{
-		"algorithm": types.StringType, "field_name_suffix": types.StringType, "public_key": types.StringType, "target_field": types.StringType,
-	}
-	encryptionAttrTypes = map[string]attr.Type{
-		"aes": types.ObjectType{AttrTypes: aesAttrTypes},
-		"rsa": types.ObjectType{AttrTypes: rsaAttrTypes},
-	}
-	mapperConfigurationAttrTypes = map[string]attr.Type{
-		"hashing":         types.ObjectType{AttrTypes: hashingAttrTypes},
-		"field_renaming":  types.ObjectType{AttrTypes: fieldRenamingAttrTypes},
-		"field_filtering": types.ObjectType{AttrTypes: fieldFilteringAttrType},
-		"row_filtering":   types.ObjectType{AttrTypes: rowFilteringAttrTypes},
-		"encryption":      types.ObjectType{AttrTypes: encryptionAttrTypes},
-	}
-	mapperAttrTypes = map[string]attr.Type{
-		"id":                   types.StringType,
-		"type":                 types.StringType,
-		"mapper_configuration": types.ObjectType{AttrTypes: mapperConfigurationAttrTypes},
-	}
-	streamAttrTypes = map[string]attr.Type{
-		"name":                    types.StringType,
-		"namespace":               types.StringType,
-		"sync_mode":               types.StringType,
-		"cursor_field":            stringListType,
-		"primary_key":             types.ListType{ElemType: stringListType},
-		"selected_fields":         types.SetType{ElemType: types.ObjectType{AttrTypes: selectedFieldAttrTypes}},
-		"include_files":           types.BoolType,
-		"destination_object_name": types.StringType,
-		"mappers":                 types.ListType{ElemType: types.ObjectType{AttrTypes: mapperAttrTypes}},
-	}
-	streamObjectType        = types.ObjectType{AttrTypes: streamAttrTypes}
-	configurationsAttrTypes = map[string]attr.Type{"streams": types.SetType{ElemType: streamObjectType}}
-	tagAttrTypes            = map[string]attr.Type{"tag_id": types.StringType, "workspace_id": types.StringType, "name": types.StringType, "color": types.StringType}
-	tagObjectType           = types.ObjectType{AttrTypes: tagAttrTypes}
+	tagAttrTypes  = map[string]attr.Type{"tag_id": types.StringType, "workspace_id": types.StringType, "name": types.StringType, "color": types.StringType}
+	tagObjectType = types.ObjectType{AttrTypes: tagAttrTypes}
 
 	// objectAsOptions lets nested objects be read into structs whatever
 	// their attributes hold; callers check for null and unknown themselves.

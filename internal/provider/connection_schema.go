@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -34,7 +32,6 @@ var (
 		"full_refresh_soft_delete", "incremental_append", "incremental_deduped_history", "incremental_update",
 		"incremental_soft_delete",
 	}
-	mapperTypeValues = []string{"hashing", "field-renaming", "row-filtering", "encryption", "field-filtering"}
 )
 
 func (r *connectionResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
@@ -159,7 +156,7 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 						// The API reads an empty list as "leave the streams as they are".
 						Validators: []validator.Set{setvalidator.SizeAtLeast(1)},
 						NestedObject: schema.NestedAttributeObject{
-							Attributes: streamSchemaAttributes(),
+							Attributes: streamResourceAttributes,
 						},
 					},
 				},
@@ -242,97 +239,4 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}
-}
-
-// streamSchemaAttributes is the schema of one element of configurations.streams.
-func streamSchemaAttributes() map[string]schema.Attribute {
-	str := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: desc}
-	}
-	return map[string]schema.Attribute{
-		"name": schema.StringAttribute{
-			Optional: true, Computed: true, // required by ValidateConfig; see schedule_type
-			MarkdownDescription: "The name of the stream, as the source names it. Required.",
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-		},
-		"namespace": str("The namespace of the stream in the source (such as a database schema). Needed only when the source has two streams of " +
-			"the same name; when set, it must be the stream's namespace in the source."),
-		"sync_mode": schema.StringAttribute{
-			Optional: true, Computed: true,
-			MarkdownDescription: "How the stream is read and written: one of `" + strings.Join(syncModeValues, "`, `") + "`. " +
-				"New streams use `full_refresh_overwrite`.",
-			Validators: []validator.String{stringvalidator.OneOf(syncModeValues...)},
-		},
-		"cursor_field": schema.ListAttribute{
-			Optional: true, Computed: true, ElementType: types.StringType,
-			MarkdownDescription: "The path of the field that marks new records, for incremental sync modes. Leave it out when the source defines the cursor.",
-		},
-		"primary_key": schema.ListAttribute{
-			Optional: true, Computed: true, ElementType: types.ListType{ElemType: types.StringType},
-			MarkdownDescription: "The fields that identify a record, as a list of field paths, for deduplicating sync modes. Leave it out when the source defines the key.",
-		},
-		"selected_fields": schema.SetNestedAttribute{
-			Optional: true, Computed: true,
-			MarkdownDescription: "The fields to sync; all fields when left out.",
-			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-				"field_path": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType, MarkdownDescription: "The path of the field."},
-			}},
-		},
-		"include_files":           schema.BoolAttribute{Optional: true, Computed: true, MarkdownDescription: "Whether to copy the files a file-based stream refers to."},
-		"destination_object_name": str("The name of the object the stream is written to, for destinations that take one."),
-		"mappers": schema.ListNestedAttribute{
-			Optional: true, Computed: true,
-			MarkdownDescription: "Transformations applied to the stream's records, in order.",
-			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-				"id": str("The id of the mapper."),
-				"type": schema.StringAttribute{
-					Optional: true, Computed: true,
-					MarkdownDescription: "The kind of mapper: one of `" + strings.Join(mapperTypeValues, "`, `") + "`.",
-					Validators:          []validator.String{stringvalidator.OneOf(mapperTypeValues...)},
-				},
-				"mapper_configuration": schema.SingleNestedAttribute{
-					Optional: true, Computed: true,
-					MarkdownDescription: "The mapper's settings: set the one block that matches `type`.",
-					Attributes: map[string]schema.Attribute{
-						"hashing": mapperBlock("Replaces a field with its hash.", map[string]string{
-							"target_field": "The name of the field to hash.", "method": "The hash function: `MD2`, `MD5`, `SHA-1`, `SHA-224`, `SHA-256`, `SHA-384` or `SHA-512`.",
-							"field_name_suffix": "The suffix of the field that receives the hash."}, nil),
-						"field_renaming": mapperBlock("Renames a field.", map[string]string{
-							"original_field_name": "The name of the field in the source.", "new_field_name": "The name the field gets in the destination."}, nil),
-						"field_filtering": mapperBlock("Leaves a field out of the records.", map[string]string{"target_field": "The name of the field to leave out."}, nil),
-						"row_filtering": mapperBlock("Keeps only the records that match a filter.", map[string]string{
-							"conditions": "The filter, as JSON: `jsonencode({ type = \"EQUAL\", fieldName = \"status\", comparisonValue = \"active\" })`, " +
-								"or the same as a JSON string. Any spelling of the same JSON (key order, spaces) is the same filter."}, nil),
-						"encryption": schema.SingleNestedAttribute{
-							Optional: true, Computed: true,
-							MarkdownDescription: "Encrypts a field, with AES (set `aes`) or RSA (set `rsa`).",
-							Attributes: map[string]schema.Attribute{
-								"aes": mapperBlock("Encryption with a symmetric AES key.", map[string]string{
-									"algorithm": "The encryption algorithm: `AES`.", "field_name_suffix": "The suffix of the field that receives the ciphertext.",
-									"key": "The AES key, which Terraform treats as sensitive.", "mode": "The block cipher mode: `CBC`, `CFB`, `OFB`, `CTR`, `GCM` or `ECB`.",
-									"padding": "The padding: `NoPadding` or `PKCS5Padding`.", "target_field": "The name of the field to encrypt."}, map[string]bool{"key": true}),
-								"rsa": mapperBlock("Encryption with an RSA public key.", map[string]string{
-									"algorithm": "The encryption algorithm: `RSA`.", "field_name_suffix": "The suffix of the field that receives the ciphertext.",
-									"public_key": "The RSA public key that encrypts the field.", "target_field": "The name of the field to encrypt."}, nil),
-							},
-						},
-					},
-				},
-			}},
-		},
-	}
-}
-
-// mapperBlock is one optional block of string settings of a mapper.
-func mapperBlock(desc string, fields map[string]string, sensitive map[string]bool) schema.SingleNestedAttribute {
-	attrs := map[string]schema.Attribute{}
-	for name, d := range fields {
-		a := schema.StringAttribute{Optional: true, Computed: true, Sensitive: sensitive[name], MarkdownDescription: d}
-		if name == "conditions" {
-			// JSON: another spelling of the same value is no change.
-			a.CustomType = jsontypes.NormalizedType{}
-		}
-		attrs[name] = a
-	}
-	return schema.SingleNestedAttribute{Optional: true, Computed: true, MarkdownDescription: desc, Attributes: attrs}
 }

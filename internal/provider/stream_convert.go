@@ -2,15 +2,10 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/client"
 )
@@ -151,117 +146,4 @@ func streamValueFromAPI(ctx context.Context, s client.StreamConfiguration) (attr
 	v, d := types.ObjectValueFrom(ctx, streamAttrTypes, m)
 	diags.Append(d...)
 	return v, diags
-}
-
-// mapperJSON is the union of every mapper configuration's JSON fields.
-type mapperJSON struct {
-	TargetField       string          `json:"targetField,omitempty"`
-	Method            string          `json:"method,omitempty"`
-	FieldNameSuffix   string          `json:"fieldNameSuffix,omitempty"`
-	OriginalFieldName string          `json:"originalFieldName,omitempty"`
-	NewFieldName      string          `json:"newFieldName,omitempty"`
-	Conditions        json.RawMessage `json:"conditions,omitempty"`
-	Algorithm         string          `json:"algorithm,omitempty"`
-	Key               string          `json:"key,omitempty"`
-	Mode              string          `json:"mode,omitempty"`
-	Padding           string          `json:"padding,omitempty"`
-	PublicKey         string          `json:"publicKey,omitempty"`
-}
-
-// mapperValueFromAPI converts one mapper; its configuration goes into the
-// block named after its type.
-func mapperValueFromAPI(mp client.StreamMapper) (attr.Value, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	var cfg mapperJSON
-	if len(mp.MapperConfiguration) > 0 && string(mp.MapperConfiguration) != "null" {
-		if err := json.Unmarshal(mp.MapperConfiguration, &cfg); err != nil {
-			diags.AddError("Unreadable Mapper Configuration",
-				fmt.Sprintf("The API returned a %q mapper whose configuration could not be read: %v", mp.Type, err))
-		}
-	}
-	blocks := map[string]attr.Value{}
-	for name, t := range mapperConfigurationAttrTypes {
-		blocks[name] = types.ObjectNull(t.(types.ObjectType).AttrTypes)
-	}
-	str := func(s string) attr.Value { return optionalString(s) }
-	switch mp.Type {
-	case client.StreamMapperHashing:
-		blocks["hashing"] = mustObject(hashingAttrTypes, map[string]attr.Value{
-			"target_field": str(cfg.TargetField), "method": str(cfg.Method), "field_name_suffix": str(cfg.FieldNameSuffix)}, &diags)
-	case client.StreamMapperFieldRenaming:
-		blocks["field_renaming"] = mustObject(fieldRenamingAttrTypes, map[string]attr.Value{
-			"original_field_name": str(cfg.OriginalFieldName), "new_field_name": str(cfg.NewFieldName)}, &diags)
-	case client.StreamMapperFieldFiltering:
-		blocks["field_filtering"] = mustObject(fieldFilteringAttrType, map[string]attr.Value{"target_field": str(cfg.TargetField)}, &diags)
-	case client.StreamMapperRowFiltering:
-		conditions := jsontypes.NewNormalizedNull()
-		if c := canonicalJSON(cfg.Conditions); c != "" {
-			conditions = jsontypes.NewNormalizedValue(c)
-		}
-		blocks["row_filtering"] = mustObject(rowFilteringAttrTypes, map[string]attr.Value{"conditions": conditions}, &diags)
-	case client.StreamMapperEncryption:
-		enc := map[string]attr.Value{"aes": types.ObjectNull(aesAttrTypes), "rsa": types.ObjectNull(rsaAttrTypes)}
-		if strings.EqualFold(cfg.Algorithm, "RSA") {
-			enc["rsa"] = mustObject(rsaAttrTypes, map[string]attr.Value{"algorithm": str(cfg.Algorithm),
-				"field_name_suffix": str(cfg.FieldNameSuffix), "public_key": str(cfg.PublicKey), "target_field": str(cfg.TargetField)}, &diags)
-		} else {
-			enc["aes"] = mustObject(aesAttrTypes, map[string]attr.Value{"algorithm": str(cfg.Algorithm),
-				"field_name_suffix": str(cfg.FieldNameSuffix), "key": str(cfg.Key), "mode": str(cfg.Mode),
-				"padding": str(cfg.Padding), "target_field": str(cfg.TargetField)}, &diags)
-		}
-		blocks["encryption"] = mustObject(encryptionAttrTypes, enc, &diags)
-	}
-	return mustObject(mapperAttrTypes, map[string]attr.Value{
-		"id":                   optionalString(mp.ID),
-		"type":                 types.StringValue(string(mp.Type)),
-		"mapper_configuration": mustObject(mapperConfigurationAttrTypes, blocks, &diags),
-	}, &diags), diags
-}
-
-// mapperToAPI converts one configured mapper into the API's shape.
-func mapperToAPI(ctx context.Context, v attr.Value) (client.StreamMapper, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	var m mapperModel
-	diags.Append(v.(types.Object).As(ctx, &m, objectAsOptions)...)
-	out := client.StreamMapper{ID: m.ID.ValueString(), Type: client.StreamMapperType(m.Type.ValueString())}
-	cfg := map[string]any{}
-	attrs := m.MapperConfiguration.Attributes()
-	put := func(block attr.Value, names map[string]string) {
-		obj, ok := block.(types.Object)
-		if !ok || obj.IsNull() || obj.IsUnknown() {
-			return
-		}
-		for tfName, jsonName := range names {
-			sv, ok := obj.Attributes()[tfName].(basetypes.StringValuable)
-			if !ok {
-				continue
-			}
-			s, d := sv.ToStringValue(ctx)
-			diags.Append(d...)
-			if s.IsNull() || s.IsUnknown() {
-				continue
-			}
-			if tfName == "conditions" {
-				cfg[jsonName] = json.RawMessage(s.ValueString())
-				continue
-			}
-			cfg[jsonName] = s.ValueString()
-		}
-	}
-	put(attrs["hashing"], map[string]string{"target_field": "targetField", "method": "method", "field_name_suffix": "fieldNameSuffix"})
-	put(attrs["field_renaming"], map[string]string{"original_field_name": "originalFieldName", "new_field_name": "newFieldName"})
-	put(attrs["field_filtering"], map[string]string{"target_field": "targetField"})
-	put(attrs["row_filtering"], map[string]string{"conditions": "conditions"})
-	if enc, ok := attrs["encryption"].(types.Object); ok && !enc.IsNull() && !enc.IsUnknown() {
-		put(enc.Attributes()["aes"], map[string]string{"algorithm": "algorithm", "field_name_suffix": "fieldNameSuffix",
-			"key": "key", "mode": "mode", "padding": "padding", "target_field": "targetField"})
-		put(enc.Attributes()["rsa"], map[string]string{"algorithm": "algorithm", "field_name_suffix": "fieldNameSuffix",
-			"public_key": "publicKey", "target_field": "targetField"})
-	}
-	b, err := json.Marshal(cfg)
-	if err != nil {
-		diags.AddError("Invalid Mapper Configuration", err.Error())
-	}
-	out.MapperConfiguration = b
-	return out, diags
 }
