@@ -282,7 +282,7 @@ func TestWaitPastDeadlineIsNotStarted(t *testing.T) {
 	if time.Since(start) > time.Second {
 		t.Errorf("waited for a retry that could not happen before the deadline")
 	}
-	if !IsRateLimited(err) || !strings.Contains(err.Error(), "deadline") {
+	if StatusCode(err) != http.StatusTooManyRequests || !strings.Contains(err.Error(), "deadline") {
 		t.Errorf("err = %v", err)
 	}
 }
