@@ -56,7 +56,7 @@ func (c *Client) credentials(ctx context.Context, req *request) (string, error) 
 	if req.anonymous || c.auth != authClientCredentials {
 		return "", nil
 	}
-	return c.tokens.get(ctx, c.now, c.fetchToken)
+	return c.tokens.get(ctx, c.clock.Now, c.fetchToken)
 }
 
 // get returns a cached token that is not yet due for renewal (refreshTime),
@@ -141,7 +141,7 @@ func (c *Client) fetchToken(ctx context.Context) (string, time.Time, error) {
 		class:     retrySafe,
 		anonymous: true,
 	}
-	requested := c.now()
+	requested := c.clock.Now()
 	var resp accessTokenResponse
 	if err := c.do(ctx, req, &resp); err != nil {
 		return "", time.Time{}, err

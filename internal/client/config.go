@@ -1,7 +1,6 @@
 package client
 
 import (
-	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -84,10 +83,9 @@ type Config struct {
 	// Its own Timeout, if any, applies on top of RequestTimeout.
 	HTTPClient *http.Client
 
-	// Now and Sleep replace the clock in tests. Sleep must return early with
-	// ctx.Err() when ctx is done.
-	Now   func() time.Time
-	Sleep func(ctx context.Context, d time.Duration) error
+	// Clock tells the time for token lifetimes and Retry-After dates, and
+	// waits between attempts. Nil means WallClock.
+	Clock Clock
 }
 
 // authMode is the credential scheme a Client uses.
@@ -126,8 +124,7 @@ type Client struct {
 	waitMax       time.Duration
 	retryAfterMax time.Duration
 	maxBody       int64
-	now           func() time.Time
-	sleep         func(ctx context.Context, d time.Duration) error
+	clock         Clock
 }
 
 // New validates cfg and returns a Client. It fails on malformed URLs and on
@@ -143,8 +140,7 @@ func New(cfg Config) (*Client, error) {
 		waitMax:       cfg.RetryWaitMax,
 		retryAfterMax: cfg.RetryAfterMax,
 		maxBody:       maxResponseBytes,
-		now:           cfg.Now,
-		sleep:         cfg.Sleep,
+		clock:         cfg.Clock,
 	}
 	if c.http == nil {
 		c.http = &http.Client{
@@ -176,11 +172,8 @@ func New(cfg Config) (*Client, error) {
 	if c.retryAfterMax <= 0 {
 		c.retryAfterMax = DefaultRetryAfterMax
 	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	if c.sleep == nil {
-		c.sleep = sleepContext
+	if c.clock == nil {
+		c.clock = WallClock{}
 	}
 
 	serverURL := cfg.ServerURL
@@ -287,18 +280,4 @@ func refuseMethodChange(req *http.Request, via []*http.Request) error {
 			"set server_url to the address the server redirects to", orig.Method, orig.URL.Redacted(), req.URL.Redacted(), req.Method)
 	}
 	return nil
-}
-
-func sleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -60,7 +60,7 @@ var (
 type airbyteProvider struct {
 	version string
 	// clock is the wall clock, or in tests one whose waits take no time.
-	clock clock
+	clock client.Clock
 }
 
 // airbyteProviderModel is the provider configuration.
@@ -82,6 +82,8 @@ type airbyteProviderModel struct {
 type providerData struct {
 	client      *client.Client
 	workspaceID string
+	// clock is the client's clock, which syncs are timed and waited with too.
+	clock client.Clock
 	// webRoot is the root of the Airbyte web UI, or "" when it cannot be
 	// derived from server_url; links to the UI are then left null.
 	webRoot string
@@ -103,11 +105,12 @@ type providerData struct {
 
 // New returns a constructor of the provider for the given version.
 func New(version string) func() provider.Provider {
-	return newWithClock(version, realClock{})
+	return newWithClock(version, client.WallClock{})
 }
 
-// newWithClock is New with the clock that syncs are timed and waited with.
-func newWithClock(version string, c clock) func() provider.Provider {
+// newWithClock is New with the clock that requests are retried with and
+// syncs are timed and waited with.
+func newWithClock(version string, c client.Clock) func() provider.Provider {
 	return func() provider.Provider {
 		return &airbyteProvider{version: version, clock: c}
 	}
@@ -252,7 +255,7 @@ func (p *airbyteProvider) Configure(ctx context.Context, req provider.ConfigureR
 		RequestTimeout: s.requestTimeout,
 		MaxRetries:     maxRetries,
 		UserAgent:      "terraform-provider-airbyte/" + p.version,
-		Now:            p.clock.Now,
+		Clock:          p.clock,
 	})
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("server_url"), "Invalid Airbyte Client Configuration",
@@ -261,8 +264,7 @@ func (p *airbyteProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	tflog.Debug(ctx, "configured Airbyte client", map[string]any{"auth": s.authMode(), "workspace_id": s.workspaceID})
 
-	data := &providerData{client: c, workspaceID: s.workspaceID, syncs: &syncRunner{client: c, clock: p.clock}, listings: newConnectionListings(c),
-		catalogs: newStreamCatalogs(c)}
+	data := newProviderData(c, p.clock, s.workspaceID)
 	if root, err := c.WebRoot(); err == nil {
 		data.webRoot = root
 	} else {
@@ -486,6 +488,13 @@ func isLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// newProviderData is what Configure hands on: the client, the caches built
+// on it and the sync runner, which waits with the client's clock.
+func newProviderData(c *client.Client, clock client.Clock, workspaceID string) *providerData {
+	return &providerData{client: c, workspaceID: workspaceID, clock: clock, syncs: &syncRunner{client: c, clock: clock},
+		listings: newConnectionListings(c), catalogs: newStreamCatalogs(c)}
 }
 
 // providerDataFrom returns the provider's data handed to a resource, data
