@@ -99,6 +99,10 @@ func withClientCredentials(c *Config) {
 	c.ClientID, c.ClientSecret = testClientID, testClientSecret
 }
 
+// withBearer gives a client a static token, as Airbyte Cloud requires
+// credentials.
+func withBearer(c *Config) { c.BearerToken = "test-token" }
+
 func TestTokenIsCached(t *testing.T) {
 	api := newTokenAPI(t)
 	c := newTestClient(t, api.root(), withClientCredentials)
@@ -360,5 +364,21 @@ func TestDefaultUserAgent(t *testing.T) {
 	}
 	if got := srv.requests()[0].Header.Get("User-Agent"); got != "terraform-provider-airbyte/dev" {
 		t.Errorf("User-Agent = %q", got)
+	}
+}
+
+func TestAuthMethod(t *testing.T) {
+	for _, tt := range []struct {
+		mod  func(*Config)
+		want string
+	}{
+		{func(*Config) {}, "none"},
+		{withClientCredentials, "client_credentials"},
+		{withBearer, "bearer"},
+		{func(c *Config) { c.Username, c.Password = "u", "p" }, "basic"},
+	} {
+		if got := newTestClient(t, "http://localhost:8000/api/public/v1", tt.mod).AuthMethod(); got != tt.want {
+			t.Errorf("AuthMethod() = %q, want %q", got, tt.want)
+		}
 	}
 }

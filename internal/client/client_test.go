@@ -20,7 +20,7 @@ func newTestClient(t *testing.T, serverURL string, mods ...func(*Config)) *Clien
 	t.Helper()
 	cfg := Config{
 		ServerURL:      serverURL,
-		UserAgent:      UserAgent("test"),
+		Version:        "test",
 		RequestTimeout: 5 * time.Second,
 		RetryWaitMin:   time.Millisecond,
 		RetryWaitMax:   4 * time.Millisecond,

@@ -74,7 +74,7 @@ func newEmulatorFixture(t *testing.T, opts emulator.Options) *emulatorFixture {
 		ServerURL:      info.ServerURL,
 		ClientID:       info.ClientID,
 		ClientSecret:   info.ClientSecret,
-		UserAgent:      client.UserAgent("test"),
+		Version:        "test",
 		RequestTimeout: 5 * time.Second,
 		RetryWaitMin:   time.Millisecond,
 		RetryWaitMax:   5 * time.Millisecond,

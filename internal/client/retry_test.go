@@ -121,7 +121,7 @@ func TestRateLimitWithoutRetryAfterUsesBackoff(t *testing.T) {
 }
 
 func TestBackoffIsCappedFullJitter(t *testing.T) {
-	c := newTestClient(t, "", func(c *Config) { c.RetryWaitMin, c.RetryWaitMax = 100*time.Millisecond, time.Second })
+	c := newTestClient(t, "", withBearer, func(c *Config) { c.RetryWaitMin, c.RetryWaitMax = 100*time.Millisecond, time.Second })
 	var longest [8]time.Duration
 	for range 500 {
 		b := c.newBackoff()
