@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -22,9 +21,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/client"
+	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/fetchcache"
 )
 
 // RegistryAddress is the provider's address in the Terraform registry.
@@ -68,11 +66,10 @@ type providerData struct {
 	// webRoot is the root of the Airbyte web UI, or "" when it cannot be
 	// derived from server_url; links to the UI are then left null.
 	webRoot string
-	// actorWorkspaces caches the workspace of each source, destination and
-	// connection looked up for verification: none ever changes workspace.
-	actorWorkspaces sync.Map
-	// lookups makes concurrent lookups of one workspace share a request.
-	lookups singleflight.Group
+	// actorWorkspaces holds the workspace of each source, destination and
+	// connection looked up for verification, by "source/<id>" and the like:
+	// none ever changes workspace.
+	actorWorkspaces fetchcache.Cache[string, string]
 	// syncs runs sync jobs for the run_sync resource and action.
 	syncs *syncRunner
 	// listings serves the refresh of many connections from few requests.
