@@ -2,13 +2,13 @@ package client
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/fetchcache"
 )
 
 // tokenRefreshMargin is how long before its expiry a token is replaced, so
@@ -26,20 +26,16 @@ func refreshTime(fetched, expiry time.Time) time.Time {
 }
 
 // tokenCache holds the client-credentials access token. Concurrent callers
-// that find no valid token share one token request (singleflight).
+// that find no valid token share one token request, each waiting on its own
+// context (see fetchcache). The zero value is ready to use.
 type tokenCache struct {
-	mu       sync.Mutex
-	token    string
-	renew    time.Time // when to replace token; zero when there is none
-	inflight *tokenCall
+	cache fetchcache.Cache[struct{}, accessToken]
 }
 
-// tokenCall is one token request that several callers wait for.
-type tokenCall struct {
-	done   chan struct{}
-	token  string
-	expiry time.Time
-	err    error
+// accessToken is a token and when to replace it (refreshTime).
+type accessToken struct {
+	value string
+	renew time.Time
 }
 
 // accessTokenResponse is PublicAccessTokenResponse.
@@ -56,73 +52,33 @@ func (c *Client) credentials(ctx context.Context, req *request) (string, error) 
 	if req.anonymous || c.auth != authClientCredentials {
 		return "", nil
 	}
-	return c.tokens.get(ctx, c.now, c.fetchToken)
+	return c.tokens.get(ctx, c.clock.Now, c.fetchToken)
 }
 
 // get returns a cached token that is not yet due for renewal (refreshTime),
-// or waits for the single in-flight token request, starting one if none is
-// running.
+// or waits for the token request under way, starting one if none is. A
+// token that request returns is good for this request even if it is too
+// short-lived to reuse.
 func (t *tokenCache) get(ctx context.Context, now func() time.Time, fetch func(context.Context) (string, time.Time, error)) (string, error) {
-	for {
-		t.mu.Lock()
-		if t.token != "" && now().Before(t.renew) {
-			token := t.token
-			t.mu.Unlock()
-			return token, nil
-		}
-		call := t.inflight
-		leader := call == nil
-		if leader {
-			call = &tokenCall{done: make(chan struct{})}
-			t.inflight = call
-		}
-		t.mu.Unlock()
-
-		if leader {
-			fetched := now()
-			call.token, call.expiry, call.err = fetch(ctx)
-			t.mu.Lock()
-			t.inflight = nil
-			if call.err == nil {
-				t.token, t.renew = call.token, refreshTime(fetched, call.expiry)
-			}
-			t.mu.Unlock()
-			close(call.done)
-			return call.token, call.err
-		}
-
-		select {
-		case <-call.done:
-		case <-ctx.Done():
-			return "", ctx.Err()
-		}
-		// A token fetched for a caller whose context ended is not our
-		// failure: try again with our own context.
-		if call.err != nil && ctx.Err() == nil &&
-			(errors.Is(call.err, context.Canceled) || errors.Is(call.err, context.DeadlineExceeded)) {
-			continue
-		}
-		// The shared token is good for this request even if it is too
-		// short-lived to cache.
-		return call.token, call.err
-	}
+	fresh := func(tok accessToken) bool { return now().Before(tok.renew) }
+	tok, err := t.cache.Get(ctx, struct{}{}, fresh, func(ctx context.Context) (accessToken, error) {
+		fetched := now()
+		value, expiry, err := fetch(ctx)
+		return accessToken{value: value, renew: refreshTime(fetched, expiry)}, err
+	})
+	return tok.value, err
 }
 
 // current returns the cached token, or "" when there is none.
 func (t *tokenCache) current() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.token
+	tok, _ := t.cache.Peek(struct{}{})
+	return tok.value
 }
 
 // invalidate drops the cached token if it is the one that was rejected (a
 // concurrent caller may already have replaced it).
 func (t *tokenCache) invalidate(token string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.token == token {
-		t.token, t.renew = "", time.Time{}
-	}
+	t.cache.ForgetIf(struct{}{}, func(tok accessToken) bool { return tok.value == token })
 }
 
 // fetchToken performs the client-credentials token request. It goes through
@@ -141,7 +97,7 @@ func (c *Client) fetchToken(ctx context.Context) (string, time.Time, error) {
 		class:     retrySafe,
 		anonymous: true,
 	}
-	requested := c.now()
+	requested := c.clock.Now()
 	var resp accessTokenResponse
 	if err := c.do(ctx, req, &resp); err != nil {
 		return "", time.Time{}, err

@@ -99,23 +99,9 @@ func withClientCredentials(c *Config) {
 	c.ClientID, c.ClientSecret = testClientID, testClientSecret
 }
 
-// fakeClock is a settable Config.Now.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (f *fakeClock) now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.t
-}
-
-func (f *fakeClock) advance(d time.Duration) {
-	f.mu.Lock()
-	f.t = f.t.Add(d)
-	f.mu.Unlock()
-}
+// withBearer gives a client a static token, as Airbyte Cloud requires
+// credentials.
+func withBearer(c *Config) { c.BearerToken = "test-token" }
 
 func TestTokenIsCached(t *testing.T) {
 	api := newTokenAPI(t)
@@ -139,8 +125,8 @@ func TestTokenIsCached(t *testing.T) {
 func TestTokenRefreshedBeforeExpiry(t *testing.T) {
 	api := newTokenAPI(t)
 	api.expiresIn.Store(180)
-	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	c := newTestClient(t, api.root(), withClientCredentials, func(c *Config) { c.Now = clock.now })
+	clock := newTestClock()
+	c := newTestClient(t, api.root(), withClientCredentials, func(c *Config) { c.Clock = clock })
 	ctx := context.Background()
 
 	get := func() {
@@ -150,12 +136,12 @@ func TestTokenRefreshedBeforeExpiry(t *testing.T) {
 		}
 	}
 	get()
-	clock.advance(119 * time.Second) // 61 s left: still used
+	clock.Advance(119 * time.Second) // 61 s left: still used
 	get()
 	if n := api.tokenRequests(); n != 1 {
 		t.Fatalf("token requests = %d, want 1 before the refresh margin", n)
 	}
-	clock.advance(2 * time.Second) // 59 s left: replaced
+	clock.Advance(2 * time.Second) // 59 s left: replaced
 	get()
 	if n := api.tokenRequests(); n != 2 {
 		t.Fatalf("token requests = %d, want 2 after entering the refresh margin", n)
@@ -182,8 +168,8 @@ func TestUnboundedTokensAreNotCached(t *testing.T) {
 func TestShortLivedTokensAreReusedForHalfTheirLife(t *testing.T) {
 	api := newTokenAPI(t)
 	api.expiresIn.Store(30)
-	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	c := newTestClient(t, api.root(), withClientCredentials, func(c *Config) { c.Now = clock.now })
+	clock := newTestClock()
+	c := newTestClient(t, api.root(), withClientCredentials, func(c *Config) { c.Clock = clock })
 	get := func() {
 		t.Helper()
 		if _, err := c.GetConnection(context.Background(), connID); err != nil {
@@ -191,12 +177,12 @@ func TestShortLivedTokensAreReusedForHalfTheirLife(t *testing.T) {
 		}
 	}
 	get()
-	clock.advance(14 * time.Second)
+	clock.Advance(14 * time.Second)
 	get()
 	if n := api.tokenRequests(); n != 1 {
 		t.Fatalf("token requests = %d, want 1 in the first half of the token's life", n)
 	}
-	clock.advance(2 * time.Second)
+	clock.Advance(2 * time.Second)
 	get()
 	if n := api.tokenRequests(); n != 2 {
 		t.Fatalf("token requests = %d, want 2 past half the token's life", n)
@@ -378,5 +364,21 @@ func TestDefaultUserAgent(t *testing.T) {
 	}
 	if got := srv.requests()[0].Header.Get("User-Agent"); got != "terraform-provider-airbyte/dev" {
 		t.Errorf("User-Agent = %q", got)
+	}
+}
+
+func TestAuthMethod(t *testing.T) {
+	for _, tt := range []struct {
+		mod  func(*Config)
+		want string
+	}{
+		{func(*Config) {}, "none"},
+		{withClientCredentials, "client_credentials"},
+		{withBearer, "bearer"},
+		{func(c *Config) { c.Username, c.Password = "u", "p" }, "basic"},
+	} {
+		if got := newTestClient(t, "http://localhost:8000/api/public/v1", tt.mod).AuthMethod(); got != tt.want {
+			t.Errorf("AuthMethod() = %q, want %q", got, tt.want)
+		}
 	}
 }

@@ -20,7 +20,7 @@ func newTestClient(t *testing.T, serverURL string, mods ...func(*Config)) *Clien
 	t.Helper()
 	cfg := Config{
 		ServerURL:      serverURL,
-		UserAgent:      UserAgent("test"),
+		Version:        "test",
 		RequestTimeout: 5 * time.Second,
 		RetryWaitMin:   time.Millisecond,
 		RetryWaitMax:   4 * time.Millisecond,
@@ -111,24 +111,45 @@ func writeRaw(w http.ResponseWriter, status int, contentType, body string) {
 	_, _ = io.WriteString(w, body)
 }
 
-// sleepRecorder replaces Config.Sleep: it records the waits and returns at
-// once, so tests can assert exact Retry-After handling.
-type sleepRecorder struct {
+// testClock is a Config.Clock whose time moves only when told to (Advance)
+// or slept on. Sleep records each wait and returns at once, so tests can
+// assert exact waits without taking them.
+type testClock struct {
 	mu    sync.Mutex
+	now   time.Time
 	waits []time.Duration
 }
 
-func (s *sleepRecorder) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.waits = append(s.waits, d)
-	s.mu.Unlock()
+func newTestClock() *testClock {
+	return &testClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.waits = append(c.waits, d)
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
 	return ctx.Err()
 }
 
-func (s *sleepRecorder) recorded() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.waits...)
+// Advance moves the time on by d.
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// recorded returns the waits slept so far.
+func (c *testClock) recorded() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.waits...)
 }
 
 const (

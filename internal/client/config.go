@@ -1,7 +1,6 @@
 package client
 
 import (
-	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -19,54 +18,61 @@ const (
 	DefaultRetryWaitMin   = 1 * time.Second
 	DefaultRetryWaitMax   = 30 * time.Second
 	DefaultRetryAfterMax  = 2 * time.Minute
-	DefaultUserAgent      = "terraform-provider-airbyte/dev"
 )
+
+// MaxRetriesLimit is the largest MaxRetries a Config may set: with the
+// backoff capped at DefaultRetryWaitMax, more retries would keep a call
+// going for half an hour.
+const MaxRetriesLimit = 50
+
+// NoRetries is the MaxRetries that turns retries off (zero means the
+// default).
+const NoRetries = -1
 
 // maxResponseBytes bounds how much of a response body is read. Connection
 // lists with many streams are large, but nothing the API returns comes close.
 const maxResponseBytes = 32 << 20
 
-// UserAgent returns the User-Agent this client sends for a provider version,
-// for example "terraform-provider-airbyte/1.2.3".
-func UserAgent(version string) string {
-	if version == "" {
-		version = "dev"
-	}
-	return "terraform-provider-airbyte/" + version
-}
-
-// Config configures a Client. The zero value talks to Airbyte Cloud without
-// credentials; fill in one of the credential groups.
+// Config configures a Client. Fill in one of the credential groups (client
+// id and secret, a bearer token, or username and password); only a
+// self-managed Airbyte may be used without credentials. Validate says what
+// is wrong with a Config, naming each setting as the provider configuration
+// does (server_url, client_id, ...).
 type Config struct {
-	// ServerURL is the Public API root: https://api.airbyte.com/v1 (default)
-	// or http(s)://<host>[:port]/api/public/v1 for self-managed Airbyte.
+	// ServerURL (server_url) is the Public API root:
+	// https://api.airbyte.com/v1 (default) or
+	// http(s)://<host>[:port]/api/public/v1 for self-managed Airbyte.
 	// Request paths are appended to it, so a path prefix is preserved.
 	ServerURL string
-	// ConfigAPIURL overrides the Config API root (for example
-	// http://localhost:8000/api/v1). When empty it is derived from ServerURL;
-	// if that is impossible, only the Config API calls fail.
+	// ConfigAPIURL (config_api_url) overrides the Config API root (for
+	// example http://localhost:8000/api/v1). When empty it is derived from
+	// ServerURL; if that is impossible, only the Config API calls fail.
 	ConfigAPIURL string
-	// WebURL overrides the web UI root used to build links. When empty it is
-	// derived from ServerURL.
+	// WebURL (web_url) overrides the web UI root used to build links. When
+	// empty it is derived from ServerURL.
 	WebURL string
-	// TokenURL overrides the token endpoint. When empty it is
-	// ServerURL + "/applications/token".
+	// TokenURL (token_url) overrides the token endpoint. When empty it is
+	// ServerURL + "/applications/token". It needs client credentials.
 	TokenURL string
 
-	// ClientID and ClientSecret select the OAuth2 client-credentials flow.
+	// ClientID and ClientSecret (client_id, client_secret) select the
+	// OAuth2 client-credentials flow.
 	ClientID     string
 	ClientSecret string
-	// BearerToken is a static token sent as "Authorization: Bearer …".
+	// BearerToken (bearer_token) is a static token sent as
+	// "Authorization: Bearer …".
 	BearerToken string
-	// Username and Password select HTTP Basic authentication.
+	// Username and Password (username, password) select HTTP Basic
+	// authentication.
 	Username string
 	Password string
 
-	// RequestTimeout bounds each attempt (not the whole call, which the
-	// context bounds). Zero means DefaultRequestTimeout.
+	// RequestTimeout (request_timeout) bounds each attempt (not the whole
+	// call, which the context bounds). Zero means DefaultRequestTimeout.
 	RequestTimeout time.Duration
-	// MaxRetries is the number of retries after the first attempt. Zero means
-	// DefaultMaxRetries; a negative value disables retries.
+	// MaxRetries (max_retries) is the number of retries after the first
+	// attempt, at most MaxRetriesLimit. Zero means DefaultMaxRetries;
+	// NoRetries (any negative value) turns retries off.
 	MaxRetries int
 	// RetryWaitMin and RetryWaitMax are the base and the cap of the
 	// exponential backoff. Zero means DefaultRetryWaitMin/DefaultRetryWaitMax.
@@ -76,18 +82,17 @@ type Config struct {
 	// DefaultRetryAfterMax.
 	RetryAfterMax time.Duration
 
-	// UserAgent is the full User-Agent header. Zero means DefaultUserAgent;
-	// see the UserAgent function.
-	UserAgent string
+	// Version is the provider version the User-Agent header names:
+	// "terraform-provider-airbyte/<Version>". Empty means "dev".
+	Version string
 	// HTTPClient sends the requests. Nil means a private client with a clone
 	// of http.DefaultTransport; http.DefaultClient is never modified.
 	// Its own Timeout, if any, applies on top of RequestTimeout.
 	HTTPClient *http.Client
 
-	// Now and Sleep replace the clock in tests. Sleep must return early with
-	// ctx.Err() when ctx is done.
-	Now   func() time.Time
-	Sleep func(ctx context.Context, d time.Duration) error
+	// Clock tells the time for token lifetimes and Retry-After dates, and
+	// waits between attempts. Nil means WallClock.
+	Clock Clock
 }
 
 // authMode is the credential scheme a Client uses.
@@ -126,34 +131,41 @@ type Client struct {
 	waitMax       time.Duration
 	retryAfterMax time.Duration
 	maxBody       int64
-	now           func() time.Time
-	sleep         func(ctx context.Context, d time.Duration) error
+	clock         Clock
 }
 
-// New validates cfg and returns a Client. It fails on malformed URLs and on
-// ambiguous credentials. A Config API root that cannot be derived is not an
-// error here: it is reported by the Config API methods and ConfigAPIRoot.
+// New validates cfg and returns a Client; the error lists every
+// *ConfigError that Validate finds. A Config API root that cannot be derived
+// is not an error here: it is reported by the Config API methods and
+// ConfigAPIRoot.
 func New(cfg Config) (*Client, error) {
+	if problems := cfg.Validate(); len(problems) > 0 {
+		errs := make([]error, len(problems))
+		for i, p := range problems {
+			errs[i] = p
+		}
+		return nil, errors.Join(errs...)
+	}
+	version := cfg.Version
+	if version == "" {
+		version = "dev"
+	}
 	c := &Client{
 		http:          cfg.HTTPClient,
-		userAgent:     cfg.UserAgent,
+		userAgent:     "terraform-provider-airbyte/" + version,
 		timeout:       cfg.RequestTimeout,
 		maxRetries:    cfg.MaxRetries,
 		waitMin:       cfg.RetryWaitMin,
 		waitMax:       cfg.RetryWaitMax,
 		retryAfterMax: cfg.RetryAfterMax,
 		maxBody:       maxResponseBytes,
-		now:           cfg.Now,
-		sleep:         cfg.Sleep,
+		clock:         cfg.Clock,
 	}
 	if c.http == nil {
 		c.http = &http.Client{
 			Transport:     http.DefaultTransport.(*http.Transport).Clone(),
 			CheckRedirect: refuseMethodChange,
 		}
-	}
-	if c.userAgent == "" {
-		c.userAgent = DefaultUserAgent
 	}
 	if c.timeout <= 0 {
 		c.timeout = DefaultRequestTimeout
@@ -176,34 +188,16 @@ func New(cfg Config) (*Client, error) {
 	if c.retryAfterMax <= 0 {
 		c.retryAfterMax = DefaultRetryAfterMax
 	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	if c.sleep == nil {
-		c.sleep = sleepContext
+	if c.clock == nil {
+		c.clock = WallClock{}
 	}
 
 	serverURL := cfg.ServerURL
 	if serverURL == "" {
 		serverURL = DefaultServerURL
 	}
-	root, err := normaliseRoot("server_url", serverURL)
-	if err != nil {
-		return nil, err
-	}
+	root := strings.TrimRight(serverURL, "/")
 	c.publicRoot = root
-	for _, v := range []struct{ name, value string }{
-		{"config_api_url", cfg.ConfigAPIURL},
-		{"web_url", cfg.WebURL},
-		{"token_url", cfg.TokenURL},
-	} {
-		if v.value == "" {
-			continue
-		}
-		if _, err := normaliseRoot(v.name, v.value); err != nil {
-			return nil, err
-		}
-	}
 	c.configRoot, c.configRootErr = ResolveConfigAPIRoot(root, cfg.ConfigAPIURL)
 	c.webRoot, c.webRootErr = ResolveWebRoot(root, cfg.WebURL)
 
@@ -216,36 +210,21 @@ func New(cfg Config) (*Client, error) {
 		c.tokenURL = joinURL(root, c.tokenPath)
 	}
 
-	if err := c.setAuth(cfg); err != nil {
-		return nil, err
+	switch {
+	case cfg.ClientID != "":
+		c.auth, c.clientID, c.secret = authClientCredentials, cfg.ClientID, cfg.ClientSecret
+	case cfg.BearerToken != "":
+		c.auth, c.bearer = authBearer, cfg.BearerToken
+	case cfg.Username != "":
+		c.auth, c.username, c.password = authBasic, cfg.Username, cfg.Password
 	}
 	return c, nil
 }
 
-func (c *Client) setAuth(cfg Config) error {
-	var modes []string
-	if cfg.ClientID != "" || cfg.ClientSecret != "" {
-		if cfg.ClientID == "" || cfg.ClientSecret == "" {
-			return errors.New("client_id and client_secret must be set together")
-		}
-		modes = append(modes, "client_id/client_secret")
-		c.auth, c.clientID, c.secret = authClientCredentials, cfg.ClientID, cfg.ClientSecret
-	}
-	if cfg.BearerToken != "" {
-		modes = append(modes, "bearer_token")
-		c.auth, c.bearer = authBearer, cfg.BearerToken
-	}
-	if cfg.Username != "" || cfg.Password != "" {
-		if cfg.Username == "" {
-			return errors.New("password is set but username is empty")
-		}
-		modes = append(modes, "username/password")
-		c.auth, c.username, c.password = authBasic, cfg.Username, cfg.Password
-	}
-	if len(modes) > 1 {
-		return fmt.Errorf("only one authentication method may be configured, got %s", strings.Join(modes, ", "))
-	}
-	return nil
+// AuthMethod names the credentials the client sends: "client_credentials",
+// "bearer", "basic" or "none".
+func (c *Client) AuthMethod() string {
+	return [...]string{authNone: "none", authClientCredentials: "client_credentials", authBearer: "bearer", authBasic: "basic"}[c.auth]
 }
 
 // ServerURL returns the Public API root in use, without a trailing slash.
@@ -287,18 +266,4 @@ func refuseMethodChange(req *http.Request, via []*http.Request) error {
 			"set server_url to the address the server redirects to", orig.Method, orig.URL.Redacted(), req.URL.Redacted(), req.Method)
 	}
 	return nil
-}
-
-func sleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -78,7 +78,7 @@ func TestExplicitConfigAPIURL(t *testing.T) {
 	srv := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		writeRaw(w, http.StatusOK, "application/json", `{"stateType":"not_set","connectionId":"`+connID+`"}`)
 	})
-	c := newTestClient(t, "https://api.airbyte.com/v1", func(c *Config) { c.ConfigAPIURL = srv.URL + "/internal/api/v1/" })
+	c := newTestClient(t, "https://api.airbyte.com/v1", withBearer, func(c *Config) { c.ConfigAPIURL = srv.URL + "/internal/api/v1/" })
 	if _, err := c.GetConnectionState(context.Background(), connID); err != nil {
 		t.Fatal(err)
 	}

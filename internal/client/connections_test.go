@@ -145,7 +145,6 @@ func TestEmptyIDsAreRejectedWithoutARequest(t *testing.T) {
 		"GetSource":        func() error { _, err := c.GetSource(ctx, ""); return err },
 		"DeleteSource":     func() error { return c.DeleteSource(ctx, "") },
 		"GetDestination":   func() error { _, err := c.GetDestination(ctx, ""); return err },
-		"GetWorkspace":     func() error { _, err := c.GetWorkspace(ctx, ""); return err },
 		"GetStreams":       func() error { _, err := c.GetStreamProperties(ctx, "", "", false); return err },
 		"GetState":         func() error { _, err := c.GetConnectionState(ctx, ""); return err },
 		"GetWebBackend":    func() error { _, err := c.GetWebBackendConnection(ctx, "", false); return err },

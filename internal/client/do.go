@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
-	"time"
 )
 
 // request describes one logical API call; do turns it into one or more
@@ -62,7 +61,7 @@ func (c *Client) do(ctx context.Context, req *request, out any) error {
 		payload, contentType = []byte(req.formBody.Encode()), "application/x-www-form-urlencoded"
 	}
 
-	started := c.now()
+	started := c.clock.Now()
 	bo := c.newBackoff()
 	retries := 0
 	reauthorised := false
@@ -129,11 +128,11 @@ func (c *Client) do(ctx context.Context, req *request, out any) error {
 			header = http.Header{}
 		}
 		wait, fromServer := c.nextWait(bo, header)
-		if !waitFits(ctx, time.Now(), wait) {
+		if !waitFits(ctx, wait) {
 			return fmt.Errorf("not retrying: a wait of %s would pass the context deadline: %w", wait, failure)
 		}
 		c.logRetry(ctx, req, attempt, wait, fromServer, failure)
-		if err := c.sleep(ctx, wait); err != nil {
+		if err := c.clock.Sleep(ctx, wait); err != nil {
 			return fmt.Errorf("%s %s: waiting to retry: %w (last error: %v)", req.method, req.path, err, failure)
 		}
 		retries++
@@ -174,13 +173,13 @@ func (c *Client) attempt(ctx context.Context, req *request, attempt int, payload
 		}
 	}
 
-	start := time.Now()
+	start := c.clock.Now()
 	c.logDebug(ctx, "Sending HTTP request", req, attempt, nil)
 	resp, err := c.http.Do(hreq)
 	if err != nil {
 		err = c.timeoutAware(ctx, actx, err)
 		c.logDebug(ctx, "HTTP request failed", req, attempt, map[string]any{
-			"duration_ms": time.Since(start).Milliseconds(), "error": err.Error(),
+			"duration_ms": c.clock.Now().Sub(start).Milliseconds(), "error": err.Error(),
 		})
 		return nil, err
 	}
@@ -191,7 +190,7 @@ func (c *Client) attempt(ctx context.Context, req *request, attempt int, payload
 	if err != nil {
 		err = c.timeoutAware(ctx, actx, fmt.Errorf("reading the %d response: %w", resp.StatusCode, err))
 		c.logDebug(ctx, "Reading HTTP response failed", req, attempt, map[string]any{
-			"status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(), "error": err.Error(),
+			"status": resp.StatusCode, "duration_ms": c.clock.Now().Sub(start).Milliseconds(), "error": err.Error(),
 		})
 		return nil, err
 	}
@@ -199,7 +198,7 @@ func (c *Client) attempt(ctx context.Context, req *request, attempt int, payload
 		res.body, res.tooLarge = res.body[:c.maxBody], true
 	}
 	c.logDebug(ctx, "Received HTTP response", req, attempt, map[string]any{
-		"status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(),
+		"status": resp.StatusCode, "duration_ms": c.clock.Now().Sub(start).Milliseconds(),
 	})
 	return res, nil
 }

@@ -287,9 +287,6 @@ func IsForbidden(err error) bool { return StatusCode(err) == http.StatusForbidde
 // IsConflict reports a 409, such as a sync already running or a locked connection.
 func IsConflict(err error) bool { return StatusCode(err) == http.StatusConflict }
 
-// IsRateLimited reports a 429 (returned only after retries were exhausted).
-func IsRateLimited(err error) bool { return StatusCode(err) == http.StatusTooManyRequests }
-
 // IsUnauthorized reports a 401, including one from the token endpoint.
 func IsUnauthorized(err error) bool { return StatusCode(err) == http.StatusUnauthorized }
 

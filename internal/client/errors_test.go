@@ -134,7 +134,6 @@ func TestPredicates(t *testing.T) {
 		{"IsNotFound", IsNotFound, 404},
 		{"IsForbidden", IsForbidden, 403},
 		{"IsConflict", IsConflict, 409},
-		{"IsRateLimited", IsRateLimited, 429},
 		{"IsUnauthorized", IsUnauthorized, 401},
 		{"IsBadRequest", IsBadRequest, 400},
 	}

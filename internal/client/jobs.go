@@ -21,7 +21,7 @@ type Job struct {
 	ConnectionID string `json:"connectionId"`
 	// LastUpdatedAt is set only once the job is terminal.
 	LastUpdatedAt string `json:"lastUpdatedAt,omitempty"`
-	// Duration is an ISO-8601 duration such as "PT5M7S"; see ParseISODuration.
+	// Duration is an ISO-8601 duration such as "PT5M7S", as Airbyte writes it.
 	Duration    string `json:"duration,omitempty"`
 	BytesSynced int64  `json:"bytesSynced,omitempty"`
 	RowsSynced  int64  `json:"rowsSynced,omitempty"`

@@ -121,7 +121,7 @@ func (c *Client) newBackoff() *backoff.ExponentialBackOff {
 // nextWait returns the wait before the next attempt: the server's
 // Retry-After when present (capped by RetryAfterMax), else the backoff.
 func (c *Client) nextWait(b *backoff.ExponentialBackOff, header http.Header) (time.Duration, bool) {
-	if d, ok := parseRetryAfter(header.Get("Retry-After"), c.now()); ok {
+	if d, ok := parseRetryAfter(header.Get("Retry-After"), c.clock.Now()); ok {
 		return min(d, c.retryAfterMax), true
 	}
 	return min(b.NextBackOff(), c.waitMax), false
@@ -150,8 +150,10 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 }
 
 // waitFits reports whether waiting d still leaves the context's deadline in
-// the future; there is no point sleeping into a deadline.
-func waitFits(ctx context.Context, now time.Time, d time.Duration) bool {
+// the future; there is no point sleeping into a deadline. The context
+// package sets deadlines by the wall clock, so the wall clock measures what
+// is left, whatever clock does the waiting.
+func waitFits(ctx context.Context, d time.Duration) bool {
 	deadline, ok := ctx.Deadline()
-	return !ok || now.Add(d).Before(deadline)
+	return !ok || d < time.Until(deadline)
 }

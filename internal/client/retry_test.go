@@ -59,12 +59,12 @@ func dropConnection(reset bool) func(http.ResponseWriter, *http.Request) {
 
 func TestRetryAfterSeconds(t *testing.T) {
 	srv := newFakeServer(t, failFirst(1, status(http.StatusTooManyRequests, "Retry-After", "3"), connectionOK))
-	sleeps := &sleepRecorder{}
-	c := newTestClient(t, srv.root(), func(c *Config) { c.Sleep = sleeps.sleep; c.RetryAfterMax = time.Minute })
+	clock := newTestClock()
+	c := newTestClient(t, srv.root(), func(c *Config) { c.Clock = clock; c.RetryAfterMax = time.Minute })
 	if _, err := c.GetConnection(context.Background(), connID); err != nil {
 		t.Fatal(err)
 	}
-	if got := sleeps.recorded(); len(got) != 1 || got[0] != 3*time.Second {
+	if got := clock.recorded(); len(got) != 1 || got[0] != 3*time.Second {
 		t.Errorf("waits = %v, want [3s]", got)
 	}
 	if n := len(srv.requests()); n != 2 {
@@ -76,40 +76,39 @@ func TestRetryAfterHTTPDate(t *testing.T) {
 	now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 	date := now.Add(5 * time.Second).Format(http.TimeFormat)
 	srv := newFakeServer(t, failFirst(1, status(http.StatusServiceUnavailable, "Retry-After", date), connectionOK))
-	sleeps := &sleepRecorder{}
-	c := newTestClient(t, srv.root(), func(c *Config) {
-		c.Sleep, c.Now, c.RetryAfterMax = sleeps.sleep, func() time.Time { return now }, time.Minute
-	})
+	clock := newTestClock()
+	clock.now = now
+	c := newTestClient(t, srv.root(), func(c *Config) { c.Clock, c.RetryAfterMax = clock, time.Minute })
 	if _, err := c.GetConnection(context.Background(), connID); err != nil {
 		t.Fatal(err)
 	}
-	if got := sleeps.recorded(); len(got) != 1 || got[0] != 5*time.Second {
+	if got := clock.recorded(); len(got) != 1 || got[0] != 5*time.Second {
 		t.Errorf("waits = %v, want [5s]", got)
 	}
 }
 
 func TestRetryAfterIsCapped(t *testing.T) {
 	srv := newFakeServer(t, failFirst(1, status(http.StatusTooManyRequests, "Retry-After", "86400"), connectionOK))
-	sleeps := &sleepRecorder{}
-	c := newTestClient(t, srv.root(), func(c *Config) { c.Sleep, c.RetryAfterMax = sleeps.sleep, 10*time.Second })
+	clock := newTestClock()
+	c := newTestClient(t, srv.root(), func(c *Config) { c.Clock, c.RetryAfterMax = clock, 10*time.Second })
 	if _, err := c.GetConnection(context.Background(), connID); err != nil {
 		t.Fatal(err)
 	}
-	if got := sleeps.recorded(); len(got) != 1 || got[0] != 10*time.Second {
+	if got := clock.recorded(); len(got) != 1 || got[0] != 10*time.Second {
 		t.Errorf("waits = %v, want [10s]", got)
 	}
 }
 
 func TestRateLimitWithoutRetryAfterUsesBackoff(t *testing.T) {
 	srv := newFakeServer(t, failFirst(3, status(http.StatusTooManyRequests), connectionOK))
-	sleeps := &sleepRecorder{}
+	clock := newTestClock()
 	c := newTestClient(t, srv.root(), func(c *Config) {
-		c.Sleep, c.RetryWaitMin, c.RetryWaitMax = sleeps.sleep, 100*time.Millisecond, 300*time.Millisecond
+		c.Clock, c.RetryWaitMin, c.RetryWaitMax = clock, 100*time.Millisecond, 300*time.Millisecond
 	})
 	if _, err := c.GetConnection(context.Background(), connID); err != nil {
 		t.Fatal(err)
 	}
-	got := sleeps.recorded()
+	got := clock.recorded()
 	if len(got) != 3 {
 		t.Fatalf("waits = %v, want 3", got)
 	}
@@ -122,7 +121,7 @@ func TestRateLimitWithoutRetryAfterUsesBackoff(t *testing.T) {
 }
 
 func TestBackoffIsCappedFullJitter(t *testing.T) {
-	c := newTestClient(t, "", func(c *Config) { c.RetryWaitMin, c.RetryWaitMax = 100*time.Millisecond, time.Second })
+	c := newTestClient(t, "", withBearer, func(c *Config) { c.RetryWaitMin, c.RetryWaitMax = 100*time.Millisecond, time.Second })
 	var longest [8]time.Duration
 	for range 500 {
 		b := c.newBackoff()
@@ -282,7 +281,7 @@ func TestWaitPastDeadlineIsNotStarted(t *testing.T) {
 	if time.Since(start) > time.Second {
 		t.Errorf("waited for a retry that could not happen before the deadline")
 	}
-	if !IsRateLimited(err) || !strings.Contains(err.Error(), "deadline") {
+	if StatusCode(err) != http.StatusTooManyRequests || !strings.Contains(err.Error(), "deadline") {
 		t.Errorf("err = %v", err)
 	}
 }

@@ -84,26 +84,6 @@ func JobURL(webRoot, workspaceID, connectionID string, jobID int64) string {
 	return JobHistoryURL(webRoot, workspaceID, connectionID) + "#" + strconv.FormatInt(jobID, 10) + "::0"
 }
 
-// normaliseRoot checks that raw is an absolute http(s) URL without query or
-// fragment and returns it without trailing slashes. name is the provider
-// attribute the value came from, for the error message.
-func normaliseRoot(name, raw string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", fmt.Errorf("%s %q is not a valid URL: %w", name, raw, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("%s %q must start with http:// or https://", name, raw)
-	}
-	if u.Host == "" {
-		return "", fmt.Errorf("%s %q has no host", name, raw)
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("%s %q must not contain a query or fragment", name, raw)
-	}
-	return strings.TrimRight(raw, "/"), nil
-}
-
 // joinURL appends an already-escaped path (starting with "/") to a root.
 // It is a string join on purpose: url.ResolveReference would replace the
 // root's path, turning http://host/api/public/v1 + /connections into

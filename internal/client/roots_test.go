@@ -2,9 +2,11 @@ package client
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestResolveConfigAPIRoot(t *testing.T) {
@@ -90,7 +92,7 @@ func TestWebURLs(t *testing.T) {
 }
 
 func TestNewRoots(t *testing.T) {
-	c := newTestClient(t, "")
+	c := newTestClient(t, "", withBearer)
 	if c.ServerURL() != CloudAPIRoot {
 		t.Errorf("default server URL = %q", c.ServerURL())
 	}
@@ -110,21 +112,36 @@ func TestNewRoots(t *testing.T) {
 	}
 }
 
+// TestNewRejectsBadConfig: New refuses a Config that Validate faults, and
+// each fault is a *ConfigError naming the setting and the kind of fault.
 func TestNewRejectsBadConfig(t *testing.T) {
+	const local = "http://localhost:8000/api/public/v1"
 	tests := []struct {
-		name    string
-		cfg     Config
-		wantErr string
+		name        string
+		cfg         Config
+		wantSetting string
+		wantProblem ConfigProblem
+		wantErr     string
 	}{
-		{"relative server URL", Config{ServerURL: "/v1"}, "http:// or https://"},
-		{"no host", Config{ServerURL: "http:///v1"}, "no host"},
-		{"query", Config{ServerURL: "http://h/v1?x=1"}, "query"},
-		{"bad config_api_url", Config{ConfigAPIURL: "ftp://h"}, "config_api_url"},
-		{"bad token_url", Config{TokenURL: "applications/token"}, "token_url"},
-		{"client id without secret", Config{ClientID: "id"}, "together"},
-		{"bearer and basic", Config{BearerToken: "t", Username: "u", Password: "p"}, "only one authentication method"},
-		{"client credentials and bearer", Config{ClientID: "i", ClientSecret: "s", BearerToken: "t"}, "only one"},
-		{"password without username", Config{Password: "p"}, "username"},
+		{"relative server URL", Config{ServerURL: "/v1"}, "server_url", ConfigMalformed, "http:// or https://"},
+		{"no host", Config{ServerURL: "http:///v1"}, "server_url", ConfigMalformed, "no host"},
+		{"query", Config{ServerURL: "http://h/v1?x=1"}, "server_url", ConfigMalformed, "query"},
+		{"bad config_api_url", Config{ConfigAPIURL: "ftp://h"}, "config_api_url", ConfigMalformed, "config_api_url"},
+		{"bad web_url", Config{ServerURL: local, WebURL: "localhost:8000"}, "web_url", ConfigMalformed, `"localhost:8000" is not an absolute`},
+		{"bad token_url", Config{TokenURL: "applications/token"}, "token_url", ConfigMalformed, "token_url"},
+		{"client id without secret", Config{ClientID: "id"}, "client_secret", ConfigIncomplete, "client_id is set but client_secret is not"},
+		{"secret without client id", Config{ServerURL: local, ClientSecret: "s"}, "client_id", ConfigIncomplete, "Set both, from the same Airbyte application"},
+		{"bearer and basic", Config{BearerToken: "t", Username: "u", Password: "p"}, "bearer_token", ConfigConflict, "only one authentication method"},
+		{"client credentials and bearer", Config{ClientID: "i", ClientSecret: "s", BearerToken: "t"}, "bearer_token", ConfigConflict, "only one"},
+		{"client credentials and basic", Config{ClientID: "i", ClientSecret: "s", Username: "u", Password: "p"}, "username", ConfigConflict,
+			"client_id/client_secret, username/password"},
+		{"password without username", Config{Password: "p"}, "username", ConfigIncomplete, "username"},
+		{"username without password", Config{ServerURL: local, Username: "u"}, "password", ConfigIncomplete, "username is set but password is not"},
+		{"token url without client credentials", Config{ServerURL: local, TokenURL: local + "/applications/token"}, "token_url", ConfigUnused,
+			"only used to exchange client_id and client_secret"},
+		{"cloud without credentials", Config{}, "client_id", ConfigNoCredentials, "needs credentials"},
+		{"negative request timeout", Config{ServerURL: local, RequestTimeout: -time.Second}, "request_timeout", ConfigMalformed, "not a positive duration"},
+		{"too many retries", Config{ServerURL: local, MaxRetries: MaxRetriesLimit + 1}, "max_retries", ConfigMalformed, "between 0 and 50"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,7 +149,56 @@ func TestNewRejectsBadConfig(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("New error = %v, want one containing %q", err, tt.wantErr)
 			}
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("New error = %v, want a *ConfigError", err)
+			}
+			for _, p := range tt.cfg.Validate() {
+				if p.Setting == tt.wantSetting && p.Problem == tt.wantProblem && strings.Contains(p.Error(), tt.wantErr) {
+					return
+				}
+			}
+			t.Fatalf("Validate() = %v, want a fault of %s of kind %d containing %q", tt.cfg.Validate(), tt.wantSetting, tt.wantProblem, tt.wantErr)
 		})
+	}
+}
+
+// TestValidateAcceptsGoodConfigs: each way to authenticate, and none on
+// self-managed Airbyte, is a valid Config.
+func TestValidateAcceptsGoodConfigs(t *testing.T) {
+	const local = "http://localhost:8000/api/public/v1"
+	for _, cfg := range []Config{
+		{ClientID: "id", ClientSecret: "s"},
+		{BearerToken: "t"},
+		{ServerURL: local},
+		{ServerURL: local, Username: "u", Password: "p"},
+		{ServerURL: local, ClientID: "id", ClientSecret: "s", TokenURL: local + "/applications/token", MaxRetries: NoRetries},
+		{ServerURL: local, MaxRetries: MaxRetriesLimit, RequestTimeout: time.Second},
+	} {
+		if problems := cfg.Validate(); len(problems) != 0 {
+			t.Errorf("Validate(%+v) = %v, want none", cfg, problems)
+		}
+	}
+}
+
+// TestSendsCredentialsInClear: credentials over plain http:// are flagged
+// unless they stay on this machine.
+func TestSendsCredentialsInClear(t *testing.T) {
+	for _, tt := range []struct {
+		cfg  Config
+		want bool
+	}{
+		{Config{ServerURL: "http://airbyte.example.com/api/public/v1", BearerToken: "t"}, true},
+		{Config{ServerURL: "http://10.0.0.5:8000/api/public/v1", Username: "u", Password: "p"}, true},
+		{Config{ServerURL: "http://airbyte.example.com/api/public/v1"}, false},
+		{Config{ServerURL: "https://airbyte.example.com/api/public/v1", BearerToken: "t"}, false},
+		{Config{ServerURL: "http://127.0.0.1:8000/api/public/v1", BearerToken: "t"}, false},
+		{Config{ServerURL: "http://localhost:8000/api/public/v1", ClientID: "i", ClientSecret: "s"}, false},
+		{Config{ServerURL: "http://[::1]:8000/api/public/v1", BearerToken: "t"}, false},
+	} {
+		if got := tt.cfg.SendsCredentialsInClear(); got != tt.want {
+			t.Errorf("SendsCredentialsInClear(%s with credentials %v) = %v, want %v", tt.cfg.ServerURL, tt.cfg.BearerToken != "" || tt.cfg.Username != "" || tt.cfg.ClientID != "", got, tt.want)
+		}
 	}
 }
 

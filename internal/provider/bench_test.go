@@ -728,7 +728,7 @@ func measureSyncPolling(tb testing.TB) syncPolling {
 	info := emu.Info(srv.URL)
 	c, err := client.New(client.Config{
 		ServerURL: info.ServerURL, ClientID: info.ClientID, ClientSecret: info.ClientSecret,
-		RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond, Now: clk.Now,
+		RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond, Clock: clk,
 	})
 	if err != nil {
 		tb.Fatal(err)

@@ -79,7 +79,7 @@ func (r *connectionResource) create(ctx context.Context, in client.ConnectionCre
 func (r *connectionResource) reconcileCreate(ctx context.Context, in client.ConnectionCreateRequest, cause error) (*client.Connection, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var amb *client.AmbiguousError
-	since := time.Now().Add(-time.Minute)
+	since := r.data.clock.Now().Add(-time.Minute)
 	if errors.As(cause, &amb) {
 		since = amb.StartedAt.Add(-5 * time.Second) // allow for clock skew between here and Airbyte
 	}

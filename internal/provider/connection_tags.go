@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -13,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/client"
+	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/fetchcache"
 )
 
 // A connection's tags on the Airbyte server: the server keeps only the ids
@@ -27,54 +27,26 @@ import (
 // process and shared by the plans of every connection. The zero value is
 // ready to use.
 type tagCatalog struct {
-	mu          sync.Mutex
-	byWorkspace map[string]*tagListing
+	byWorkspace fetchcache.Cache[string, *tagListing]
 }
 
-// tagListing is one workspace's tags, or the error that listing them met.
-// ready is closed once either is set.
+// tagListing is one workspace's tags.
 type tagListing struct {
-	ready chan struct{}
-	tags  []client.Tag
-	err   error
+	tags []client.Tag
 }
 
 // list returns the tags of the workspace. stale, when non-nil, is a listing
 // the caller found lacking (a tag id missing from it): it is replaced by a
-// fresh one unless another caller has replaced it already.
+// fresh one unless another caller has replaced it already. A failed listing
+// is not kept: the next plan may list again.
 func (c *tagCatalog) list(ctx context.Context, api *client.Client, workspaceID string, stale *tagListing) (*tagListing, error) {
-	c.mu.Lock()
-	if c.byWorkspace == nil {
-		c.byWorkspace = map[string]*tagListing{}
-	}
-	lst, ok := c.byWorkspace[workspaceID]
-	if !ok || lst == stale {
-		lst = &tagListing{ready: make(chan struct{})}
-		c.byWorkspace[workspaceID] = lst
-		c.mu.Unlock()
-		c.fill(ctx, api, workspaceID, lst)
-	} else {
-		c.mu.Unlock()
-	}
-	select {
-	case <-lst.ready:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	return lst, lst.err
-}
-
-func (c *tagCatalog) fill(ctx context.Context, api *client.Client, workspaceID string, lst *tagListing) {
-	defer close(lst.ready)
-	lst.tags, lst.err = api.ListTags(ctx, []string{workspaceID})
-	if lst.err != nil {
-		// A failed listing is not kept: the next plan may list again.
-		c.mu.Lock()
-		if c.byWorkspace[workspaceID] == lst {
-			delete(c.byWorkspace, workspaceID)
+	return c.byWorkspace.Get(ctx, workspaceID, func(l *tagListing) bool { return l != stale }, func(ctx context.Context) (*tagListing, error) {
+		tags, err := api.ListTags(ctx, []string{workspaceID})
+		if err != nil {
+			return nil, err
 		}
-		c.mu.Unlock()
-	}
+		return &tagListing{tags: tags}, nil
+	})
 }
 
 func (l *tagListing) find(id string) (client.Tag, bool) {

@@ -262,8 +262,7 @@ func faultTestResource(t *testing.T, e *accEmulator, requestTimeout time.Duratio
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &connectionResource{data: &providerData{client: c, workspaceID: e.Workspace(0).WorkspaceID,
-		syncs: &syncRunner{client: c, clock: realClock{}}, listings: newConnectionListings(c), catalogs: newStreamCatalogs(c)}}
+	return &connectionResource{data: newProviderData(c, client.WallClock{}, e.Workspace(0).WorkspaceID)}
 }
 
 func faultCreateRequest(e *accEmulator, name string) client.ConnectionCreateRequest {

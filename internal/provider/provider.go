@@ -4,11 +4,8 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
-	"strings"
-	"sync"
+	"strconv"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -24,30 +21,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/client"
+	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/fetchcache"
 )
 
 // RegistryAddress is the provider's address in the Terraform registry.
 const RegistryAddress = "registry.terraform.io/airbyte-terraform/airbyte"
-
-// Defaults and environment variables of the provider configuration.
-const (
-	defaultServerURL      = "https://api.airbyte.com/v1"
-	defaultRequestTimeout = 60 * time.Second
-	defaultMaxRetries     = 6
-
-	envServerURL    = "AIRBYTE_SERVER_URL"
-	envConfigAPIURL = "AIRBYTE_CONFIG_API_URL"
-	envWorkspaceID  = "AIRBYTE_WORKSPACE_ID"
-	envClientID     = "AIRBYTE_CLIENT_ID"
-	envClientSecret = "AIRBYTE_CLIENT_SECRET"
-	envTokenURL     = "AIRBYTE_TOKEN_URL"
-	envBearerToken  = "AIRBYTE_BEARER_TOKEN"
-	envUsername     = "AIRBYTE_USERNAME"
-	envPassword     = "AIRBYTE_PASSWORD"
-)
 
 var (
 	_ provider.Provider                   = (*airbyteProvider)(nil)
@@ -60,7 +39,7 @@ var (
 type airbyteProvider struct {
 	version string
 	// clock is the wall clock, or in tests one whose waits take no time.
-	clock clock
+	clock client.Clock
 }
 
 // airbyteProviderModel is the provider configuration.
@@ -82,14 +61,15 @@ type airbyteProviderModel struct {
 type providerData struct {
 	client      *client.Client
 	workspaceID string
+	// clock is the client's clock, which syncs are timed and waited with too.
+	clock client.Clock
 	// webRoot is the root of the Airbyte web UI, or "" when it cannot be
 	// derived from server_url; links to the UI are then left null.
 	webRoot string
-	// actorWorkspaces caches the workspace of each source, destination and
-	// connection looked up for verification: none ever changes workspace.
-	actorWorkspaces sync.Map
-	// lookups makes concurrent lookups of one workspace share a request.
-	lookups singleflight.Group
+	// actorWorkspaces holds the workspace of each source, destination and
+	// connection looked up for verification, by "source/<id>" and the like:
+	// none ever changes workspace.
+	actorWorkspaces fetchcache.Cache[string, string]
 	// syncs runs sync jobs for the run_sync resource and action.
 	syncs *syncRunner
 	// listings serves the refresh of many connections from few requests.
@@ -103,11 +83,12 @@ type providerData struct {
 
 // New returns a constructor of the provider for the given version.
 func New(version string) func() provider.Provider {
-	return newWithClock(version, realClock{})
+	return newWithClock(version, client.WallClock{})
 }
 
-// newWithClock is New with the clock that syncs are timed and waited with.
-func newWithClock(version string, c clock) func() provider.Provider {
+// newWithClock is New with the clock that requests are retried with and
+// syncs are timed and waited with.
+func newWithClock(version string, c client.Clock) func() provider.Provider {
 	return func() provider.Provider {
 		return &airbyteProvider{version: version, clock: c}
 	}
@@ -125,7 +106,7 @@ func (p *airbyteProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 		Attributes: map[string]schema.Attribute{
 			"server_url": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "The root of the Airbyte public API. Defaults to `" + defaultServerURL + "` (Airbyte Cloud). " +
+				MarkdownDescription: "The root of the Airbyte public API. Defaults to `" + client.DefaultServerURL + "` (Airbyte Cloud). " +
 					"For self-managed Airbyte use `http(s)://<host>[:<port>]/api/public/v1`. Environment variable: `" + envServerURL + "`.",
 			},
 			"config_api_url": schema.StringAttribute{
@@ -177,14 +158,14 @@ func (p *airbyteProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"request_timeout": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "How long one HTTP request may take before it is abandoned (and retried where that is safe), " +
-					"as a Go duration such as `30s` or `2m`. Defaults to `60s`.",
+					"as a Go duration such as `30s` or `2m`. Defaults to `" + strconv.Itoa(int(client.DefaultRequestTimeout/time.Second)) + "s`.",
 				Validators: []validator.String{durationValidator{}},
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: "How many times a request that failed for a transient reason (rate limit, 502, 503, 504, a dropped connection) " +
-					"is retried, with exponential backoff. Defaults to `6`; `0` turns retries off.",
-				Validators: []validator.Int64{int64validator.Between(0, 50)},
+					"is retried, with exponential backoff. Defaults to `" + strconv.Itoa(client.DefaultMaxRetries) + "`; `0` turns retries off.",
+				Validators: []validator.Int64{int64validator.Between(0, client.MaxRetriesLimit)},
 			},
 		},
 	}
@@ -229,40 +210,24 @@ func (p *airbyteProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return
 	}
 
-	ctx = tflog.SetField(ctx, "server_url", s.serverURL)
-	if u, err := url.Parse(s.serverURL); err == nil && u.Scheme == "http" && !isLoopbackHost(u.Hostname()) && s.hasCredentials() {
+	if s.client.SendsCredentialsInClear() {
 		resp.Diagnostics.AddAttributeWarning(path.Root("server_url"), "Credentials Sent Without TLS",
 			fmt.Sprintf("The server URL %q uses plain http:// to a host that is not on this machine, so credentials and tokens "+
-				"cross the network unencrypted. Use https:// unless the network between Terraform and Airbyte is trusted.", s.serverURL))
+				"cross the network unencrypted. Use https:// unless the network between Terraform and Airbyte is trusted.", s.client.ServerURL))
 	}
 
-	maxRetries := s.maxRetries
-	if maxRetries == 0 {
-		maxRetries = -1 // the client reads 0 as "use the default" and a negative value as "never retry"
-	}
-	c, err := client.New(client.Config{
-		ServerURL:      s.serverURL,
-		ConfigAPIURL:   s.configAPIURL,
-		TokenURL:       s.tokenURL,
-		ClientID:       s.clientID,
-		ClientSecret:   s.clientSecret,
-		BearerToken:    s.bearerToken,
-		Username:       s.username,
-		Password:       s.password,
-		RequestTimeout: s.requestTimeout,
-		MaxRetries:     maxRetries,
-		UserAgent:      "terraform-provider-airbyte/" + p.version,
-		Now:            p.clock.Now,
-	})
+	clientCfg := s.client
+	clientCfg.Version, clientCfg.Clock = p.version, p.clock
+	c, err := client.New(clientCfg)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("server_url"), "Invalid Airbyte Client Configuration",
 			"The Airbyte API client could not be created: "+err.Error())
 		return
 	}
-	tflog.Debug(ctx, "configured Airbyte client", map[string]any{"auth": s.authMode(), "workspace_id": s.workspaceID})
+	ctx = tflog.SetField(ctx, "server_url", c.ServerURL())
+	tflog.Debug(ctx, "configured Airbyte client", map[string]any{"auth": c.AuthMethod(), "workspace_id": s.workspaceID})
 
-	data := &providerData{client: c, workspaceID: s.workspaceID, syncs: &syncRunner{client: c, clock: p.clock}, listings: newConnectionListings(c),
-		catalogs: newStreamCatalogs(c)}
+	data := newProviderData(c, p.clock, s.workspaceID)
 	if root, err := c.WebRoot(); err == nil {
 		data.webRoot = root
 	} else {
@@ -294,198 +259,11 @@ func (p *airbyteProvider) ListResources(_ context.Context) []func() list.ListRes
 	return []func() list.ListResource{NewConnectionListResource}
 }
 
-// providerSettings are the provider settings after environment variables and defaults are applied.
-type providerSettings struct {
-	serverURL, configAPIURL, workspaceID  string
-	clientID, clientSecret, tokenURL      string
-	bearerToken, username, password       string
-	requestTimeoutRaw                     string
-	requestTimeout                        time.Duration
-	maxRetries                            int
-	serverURLFromEnv, workspaceIDFromEnv  bool
-	requestTimeoutSet, credentialsFromEnv bool
-}
-
-// settingsFromConfig merges configuration values with environment variables (read through getenv).
-// A value set in the configuration wins over its environment variable.
-func settingsFromConfig(cfg airbyteProviderModel, getenv func(string) string) providerSettings {
-	pick := func(v types.String, env string) (string, bool) {
-		if !v.IsNull() && !v.IsUnknown() {
-			return v.ValueString(), false
-		}
-		e := getenv(env)
-		return e, e != ""
-	}
-	var s providerSettings
-	var fromEnv [6]bool
-	s.serverURL, s.serverURLFromEnv = pick(cfg.ServerURL, envServerURL)
-	s.configAPIURL, _ = pick(cfg.ConfigAPIURL, envConfigAPIURL)
-	s.workspaceID, s.workspaceIDFromEnv = pick(cfg.WorkspaceID, envWorkspaceID)
-	s.clientID, fromEnv[0] = pick(cfg.ClientID, envClientID)
-	s.clientSecret, fromEnv[1] = pick(cfg.ClientSecret, envClientSecret)
-	s.tokenURL, fromEnv[2] = pick(cfg.TokenURL, envTokenURL)
-	s.bearerToken, fromEnv[3] = pick(cfg.BearerAuth, envBearerToken)
-	s.username, fromEnv[4] = pick(cfg.Username, envUsername)
-	s.password, fromEnv[5] = pick(cfg.Password, envPassword)
-	for _, b := range fromEnv {
-		s.credentialsFromEnv = s.credentialsFromEnv || b
-	}
-	if !cfg.RequestTimeout.IsNull() && !cfg.RequestTimeout.IsUnknown() {
-		s.requestTimeoutRaw = cfg.RequestTimeout.ValueString()
-		s.requestTimeoutSet = true
-	}
-	s.maxRetries = defaultMaxRetries
-	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
-		s.maxRetries = int(cfg.MaxRetries.ValueInt64())
-	}
-	return s
-}
-
-func (s providerSettings) hasCredentials() bool {
-	return s.clientID != "" || s.clientSecret != "" || s.bearerToken != "" || s.username != "" || s.password != ""
-}
-
-func (s providerSettings) authMode() string {
-	switch {
-	case s.clientID != "":
-		return "client_credentials"
-	case s.bearerToken != "":
-		return "bearer"
-	case s.username != "":
-		return "basic"
-	default:
-		return "none"
-	}
-}
-
-// validate checks the merged settings. With complete set, the settings include environment
-// variables and defaults, so missing values are errors too; without it only malformed values and
-// contradictions between values present in the configuration are reported, since the
-// environment may still complete a pair such as client_id and client_secret.
-func (s *providerSettings) validate(complete bool) diag.Diagnostics {
-	var diags diag.Diagnostics
-	envNote := func(env string) string {
-		return fmt.Sprintf(" It can also be set through the %s environment variable.", env)
-	}
-
-	if s.serverURL != "" {
-		if err := checkServerURL(s.serverURL); err != nil {
-			diags.AddAttributeError(path.Root("server_url"), "Invalid Server URL", err.Error())
-		}
-	}
-	if s.configAPIURL != "" {
-		if err := checkServerURL(s.configAPIURL); err != nil {
-			diags.AddAttributeError(path.Root("config_api_url"), "Invalid Config API URL", err.Error())
-		}
-	}
-	if s.tokenURL != "" {
-		if err := checkServerURL(s.tokenURL); err != nil {
-			diags.AddAttributeError(path.Root("token_url"), "Invalid Token URL", err.Error())
-		}
-	}
-	if complete && s.workspaceIDFromEnv && !isUUID(s.workspaceID) {
-		diags.AddAttributeError(path.Root("workspace_id"), "Invalid Workspace ID",
-			fmt.Sprintf("The %s environment variable holds %q, which is not a UUID. Workspace ids look like "+
-				"\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"; copy yours from the workspace's URL in the Airbyte UI.", envWorkspaceID, s.workspaceID))
-	}
-
-	clientCreds := s.clientID != "" || s.clientSecret != ""
-	basic := s.username != "" || s.password != ""
-	bearer := s.bearerToken != ""
-	if complete && clientCreds && s.clientID == "" {
-		diags.AddAttributeError(path.Root("client_id"), "Incomplete Client Credentials",
-			"client_secret is set but client_id is not. Set both, from the same Airbyte application."+envNote(envClientID))
-	}
-	if complete && clientCreds && s.clientSecret == "" {
-		diags.AddAttributeError(path.Root("client_secret"), "Incomplete Client Credentials",
-			"client_id is set but client_secret is not. Set both, from the same Airbyte application."+envNote(envClientSecret))
-	}
-	if complete && basic && s.username == "" {
-		diags.AddAttributeError(path.Root("username"), "Incomplete Basic Authentication",
-			"password is set but username is not. Set both for HTTP basic authentication."+envNote(envUsername))
-	}
-	if complete && basic && s.password == "" {
-		diags.AddAttributeError(path.Root("password"), "Incomplete Basic Authentication",
-			"username is set but password is not. Set both for HTTP basic authentication."+envNote(envPassword))
-	}
-	var modes []string
-	if clientCreds {
-		modes = append(modes, "client_id/client_secret")
-	}
-	if bearer {
-		modes = append(modes, "bearer_auth")
-	}
-	if basic {
-		modes = append(modes, "username/password")
-	}
-	if len(modes) > 1 {
-		at := path.Root("bearer_auth")
-		if !bearer {
-			at = path.Root("username")
-		}
-		diags.AddAttributeError(at, "Conflicting Credentials",
-			fmt.Sprintf("More than one way to authenticate is set (%s), counting the AIRBYTE_* environment variables. "+
-				"Use exactly one: client_id and client_secret for an Airbyte application, bearer_auth for a token you already have, "+
-				"or username and password for basic authentication on self-managed Airbyte.", strings.Join(modes, ", ")))
-	}
-	if complete && s.tokenURL != "" && !clientCreds {
-		diags.AddAttributeError(path.Root("token_url"), "Token URL Without Client Credentials",
-			"token_url is only used to exchange client_id and client_secret for a token. Set client_id and client_secret, or remove token_url.")
-	}
-
-	if s.requestTimeoutSet {
-		d, err := time.ParseDuration(s.requestTimeoutRaw)
-		if err == nil && d > 0 {
-			s.requestTimeout = d
-		}
-	} else {
-		s.requestTimeout = defaultRequestTimeout
-	}
-
-	if !complete {
-		return diags
-	}
-	if s.serverURL == "" {
-		s.serverURL = defaultServerURL
-	}
-	if len(modes) == 0 && isCloudURL(s.serverURL) {
-		diags.AddAttributeError(path.Root("client_id"), "Missing Credentials",
-			fmt.Sprintf("Airbyte Cloud (%s) needs credentials. Create an application under Settings → Applications in Airbyte Cloud "+
-				"and set client_id and client_secret (or the %s and %s environment variables), or set bearer_auth. "+
-				"Requests without credentials are only possible against an unsecured self-managed Airbyte.", s.serverURL, envClientID, envClientSecret))
-	}
-	return diags
-}
-
-// checkServerURL reports whether raw is an absolute http(s) URL with a host.
-func checkServerURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute http:// or https:// URL. Use, for example, \"https://api.airbyte.com/v1\" for Airbyte Cloud "+
-			"or \"http://localhost:8000/api/public/v1\" for self-managed Airbyte", raw)
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("%q has a query or fragment; give only the API root, such as \"https://api.airbyte.com/v1\"", raw)
-	}
-	return nil
-}
-
-// isCloudURL reports whether the URL points at Airbyte Cloud.
-func isCloudURL(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	host := strings.ToLower(u.Hostname())
-	return host == "api.airbyte.com" || host == "cloud.airbyte.com"
-}
-
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+// newProviderData is what Configure hands on: the client, the caches built
+// on it and the sync runner, which waits with the client's clock.
+func newProviderData(c *client.Client, clock client.Clock, workspaceID string) *providerData {
+	return &providerData{client: c, workspaceID: workspaceID, clock: clock, syncs: &syncRunner{client: c, clock: clock},
+		listings: newConnectionListings(c), catalogs: newStreamCatalogs(c)}
 }
 
 // providerDataFrom returns the provider's data handed to a resource, data

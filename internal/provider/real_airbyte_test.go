@@ -153,11 +153,9 @@ func realAirbyteClient(t *testing.T) *client.Client {
 	if diags := s.validate(true); diags.HasError() {
 		t.Fatalf("the AIRBYTE_* settings do not configure the provider: %v", diags)
 	}
-	c, err := client.New(client.Config{
-		ServerURL: s.serverURL, ConfigAPIURL: s.configAPIURL, TokenURL: s.tokenURL,
-		ClientID: s.clientID, ClientSecret: s.clientSecret, BearerToken: s.bearerToken,
-		Username: s.username, Password: s.password, RequestTimeout: time.Minute,
-	})
+	cfg := s.client
+	cfg.RequestTimeout = time.Minute
+	c, err := client.New(cfg)
 	if err != nil {
 		t.Fatalf("creating an API client from the AIRBYTE_* settings: %v", err)
 	}

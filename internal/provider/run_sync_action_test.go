@@ -30,7 +30,7 @@ type actionServer interface {
 
 // newActionServer returns the provider, configured for e and timed by clk,
 // as a server that answers the action RPCs.
-func newActionServer(t *testing.T, e *accEmulator, clk clock) actionServer {
+func newActionServer(t *testing.T, e *accEmulator, clk client.Clock) actionServer {
 	t.Helper()
 	server, ok := newProtocolServerOf(t, newWithClock("test", clk), e).(actionServer)
 	if !ok {

@@ -31,7 +31,7 @@ const runSyncType = "airbyte_run_sync"
 // accTestWithClock is accTest with a provider whose waits take no time on
 // clk: give the emulator the same clock (emulator.Options{Now: clk.Now})
 // and a sync of an hour runs in an instant.
-func accTestWithClock(t *testing.T, clk clock, tc resource.TestCase) {
+func accTestWithClock(t *testing.T, clk client.Clock, tc resource.TestCase) {
 	t.Helper()
 	requireTerraform(t)
 	tc.ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){

@@ -20,7 +20,6 @@ func fakeCatalogs(answer func(ctx context.Context, n int32) ([]client.StreamProp
 		fetch: func(ctx context.Context, _, _ string) ([]client.StreamProperties, error) {
 			return answer(ctx, n.Add(1))
 		},
-		byPair: map[catalogPair]*catalogFetch{},
 	}, &n
 }
 
@@ -83,54 +82,80 @@ func TestStreamCatalogsDoNotKeepFailures(t *testing.T) {
 	}
 }
 
-// TestStreamCatalogsWaitersHonourTheirContext: a caller waiting for
-// another's fetch stops when its own context ends; and when the fetch it
-// waited for ended only because the other caller gave up, it fetches again
-// for itself instead of failing.
-func TestStreamCatalogsWaitersHonourTheirContext(t *testing.T) {
-	started := make(chan struct{})
-	c, fetches := fakeCatalogs(func(ctx context.Context, n int32) ([]client.StreamProperties, error) {
-		if n == 1 {
-			close(started)
-			<-ctx.Done() // the first fetch lasts as long as its caller waits
-			return nil, ctx.Err()
-		}
-		return oneStream, nil
-	})
-	leaderCtx, cancelLeader := context.WithCancel(context.Background())
-	leaderDone := make(chan error, 1)
-	go func() {
-		_, err := c.streams(leaderCtx, "src", "dst")
-		leaderDone <- err
-	}()
-	<-started
+// TestCachesWaitOnTheirOwnContext: a caller of the stream catalog cache or
+// of the workspace lookups that waits for another caller's request stops
+// when its own context ends; and when the request it waited for ended only
+// because the other caller gave up, it asks again for itself instead of
+// failing with the other's cancellation.
+func TestCachesWaitOnTheirOwnContext(t *testing.T) {
+	// Each cache's lookup, on a cache whose request is fetch.
+	caches := map[string]func(fetch func(context.Context) error) func(context.Context) error{
+		"stream catalogs": func(fetch func(context.Context) error) func(context.Context) error {
+			c := &streamCatalogs{fetch: func(ctx context.Context, _, _ string) ([]client.StreamProperties, error) {
+				return oneStream, fetch(ctx)
+			}}
+			return func(ctx context.Context) error {
+				got, err := c.streams(ctx, "src", "dst")
+				if err == nil && len(got) != 1 {
+					err = errors.New("wrong catalog")
+				}
+				return err
+			}
+		},
+		"workspace lookups": func(fetch func(context.Context) error) func(context.Context) error {
+			d := &providerData{}
+			return func(ctx context.Context) error {
+				ws, err := d.workspaceOf(ctx, "source/src", func(ctx context.Context) (string, error) { return "ws-1", fetch(ctx) })
+				if err == nil && ws != "ws-1" {
+					err = errors.New("wrong workspace")
+				}
+				return err
+			}
+		},
+	}
+	for name, newLookup := range caches {
+		t.Run(name, func(t *testing.T) {
+			var fetches atomic.Int32
+			started := make(chan struct{})
+			lookup := newLookup(func(ctx context.Context) error {
+				if fetches.Add(1) == 1 {
+					close(started)
+					<-ctx.Done() // the first request lasts as long as its caller waits
+					return ctx.Err()
+				}
+				return nil
+			})
+			leaderCtx, cancelLeader := context.WithCancel(context.Background())
+			leaderDone := make(chan error, 1)
+			go func() { leaderDone <- lookup(leaderCtx) }()
+			<-started
 
-	// A waiter whose own deadline passes returns at once with its own error.
-	short, cancelShort := context.WithTimeout(context.Background(), 10*time.Millisecond)
-	defer cancelShort()
-	if _, err := c.streams(short, "src", "dst"); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("a waiter past its deadline got %v, want context.DeadlineExceeded", err)
-	}
+			// A waiter whose own deadline passes returns at once with its own error.
+			short, cancelShort := context.WithTimeout(context.Background(), 10*time.Millisecond)
+			defer cancelShort()
+			begun := time.Now()
+			if err := lookup(short); !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("a waiter past its deadline got %v, want context.DeadlineExceeded", err)
+			}
+			if took := time.Since(begun); took > time.Second {
+				t.Fatalf("the waiter returned %s after it started, want promptly after its 10ms deadline", took)
+			}
 
-	// A patient waiter outlives the first caller and gets the catalog.
-	patient := make(chan error, 1)
-	go func() {
-		got, err := c.streams(context.Background(), "src", "dst")
-		if err == nil && len(got) != 1 {
-			err = errors.New("wrong catalog")
-		}
-		patient <- err
-	}()
-	time.Sleep(10 * time.Millisecond)
-	cancelLeader()
-	if err := <-leaderDone; !errors.Is(err, context.Canceled) {
-		t.Fatalf("the first caller got %v, want context.Canceled", err)
-	}
-	if err := <-patient; err != nil {
-		t.Fatalf("the patient waiter got %v, want the catalog", err)
-	}
-	if n := fetches.Load(); n != 2 {
-		t.Fatalf("%d fetches, want 2 (the interrupted one and the waiter's own)", n)
+			// A patient waiter outlives the first caller and gets the value.
+			patient := make(chan error, 1)
+			go func() { patient <- lookup(context.Background()) }()
+			time.Sleep(10 * time.Millisecond)
+			cancelLeader()
+			if err := <-leaderDone; !errors.Is(err, context.Canceled) {
+				t.Fatalf("the first caller got %v, want context.Canceled", err)
+			}
+			if err := <-patient; err != nil {
+				t.Fatalf("the patient waiter got %v, want the value", err)
+			}
+			if n := fetches.Load(); n != 2 {
+				t.Fatalf("%d requests, want 2 (the interrupted one and the waiter's own)", n)
+			}
+		})
 	}
 }
 

@@ -124,7 +124,7 @@ func (e *syncError) Unwrap() error { return e.Err }
 // the run_sync action both run their syncs through it.
 type syncRunner struct {
 	client *client.Client
-	clock  clock
+	clock  client.Clock
 }
 
 // run starts a sync of the connection and, when asked, waits for its end.

@@ -29,7 +29,7 @@ func newRunnerFixture(t *testing.T, opts emulator.Options, front func(http.Handl
 	e := newAccEmulatorBehind(t, opts, front)
 	c, err := client.New(client.Config{
 		ServerURL: e.info.ServerURL, ClientID: e.info.ClientID, ClientSecret: e.info.ClientSecret,
-		RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond, Now: clk.Now,
+		RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond, Clock: clk,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -69,26 +69,9 @@ func (d *providerData) checkActorWorkspaces(ctx context.Context, sourceID, desti
 // workspaceOf returns the workspace of the object named by key ("source/<id>"
 // and the like), from the cache or else from get. Concurrent lookups of one
 // key share one request, so creating many connections from one source reads
-// the source once.
+// the source once; each caller waits on its own ctx.
 func (d *providerData) workspaceOf(ctx context.Context, key string, get func(context.Context) (string, error)) (string, error) {
-	if ws, ok := d.actorWorkspaces.Load(key); ok {
-		return ws.(string), nil
-	}
-	v, err, _ := d.lookups.Do(key, func() (any, error) {
-		if ws, ok := d.actorWorkspaces.Load(key); ok {
-			return ws, nil
-		}
-		ws, err := get(ctx)
-		if err != nil {
-			return "", err
-		}
-		d.actorWorkspaces.Store(key, ws)
-		return ws, nil
-	})
-	if err != nil {
-		return "", err
-	}
-	return v.(string), nil
+	return d.actorWorkspaces.Get(ctx, key, nil, get)
 }
 
 // connectionWorkspace returns the workspace of a connection, looked up once
