@@ -194,6 +194,16 @@ func accTest(t *testing.T, tc resource.TestCase) {
 	resource.Test(t, tc)
 }
 
+// accParallelTest is accTest run with resource.ParallelTest, alongside the other parallel tests,
+// for a test that owns everything it touches: its own emulator, no t.Setenv, no package-level
+// state. It may be called once per test.
+func accParallelTest(t *testing.T, tc resource.TestCase) {
+	t.Helper()
+	requireTerraform(t)
+	tc.ProtoV6ProviderFactories = testAccProtoV6ProviderFactories
+	resource.ParallelTest(t, tc)
+}
+
 // terraformVersions caches terraformVersion by binary path.
 var terraformVersions sync.Map // string → *version.Version
 
@@ -289,7 +299,7 @@ func failOnErrors(t *testing.T, call string, diags []*tfprotov6.Diagnostic) {
 
 func TestAccHarness(t *testing.T) {
 	e := newAccEmulator(t, emulator.Options{})
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: e.ProviderConfig() + `
 output "x" {

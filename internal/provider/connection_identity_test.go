@@ -547,7 +547,7 @@ resource "airbyte_connection" "c" {
   destination_id = %q
 }
 `, src, dst)
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		Steps: []resource.TestStep{
 			{
@@ -581,7 +581,7 @@ func TestAccConnectionList_query(t *testing.T) {
 	if err := e.apiClient().SetCronSchedule(context.Background(), ui.ConnectionID, "0 15 3 * * ?", "America/Toronto"); err != nil {
 		t.Fatal(err)
 	}
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		Steps: []resource.TestStep{
 			{Config: e.ProviderConfig()},

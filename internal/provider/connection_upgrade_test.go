@@ -104,7 +104,7 @@ resource "airbyte_connection" "c" {
 func TestAccConnection_terraformOnlyChangeKeepsIdentity(t *testing.T) {
 	e := newAccEmulator(t, emulator.Options{Seed: 59})
 	requireTerraform(t)
-	tfresource.Test(t, tfresource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		Steps:                  terraformOnlyChange(t, e, testAccProtoV6ProviderFactories),
 	})
@@ -118,7 +118,7 @@ func TestAccConnection_terraformOnlyChangeKeepsIdentity(t *testing.T) {
 func TestAccConnection_terraformOnlyChangeOnStateWithoutIdentity(t *testing.T) {
 	e := newAccEmulator(t, emulator.Options{Seed: 60})
 	requireTerraform(t)
-	tfresource.Test(t, tfresource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		AdditionalCLIOptions:   &tfresource.AdditionalCLIOptions{Plan: tfresource.PlanOptions{NoRefresh: true}},
 		Steps: terraformOnlyChange(t, e, map[string]func() (tfprotov6.ProviderServer, error){
