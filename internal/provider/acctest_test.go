@@ -20,6 +20,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/conformance"
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/emulator"
@@ -180,12 +182,26 @@ func requireTerraform(t *testing.T) string {
 	return p
 }
 
-// accTest runs an acceptance test with the in-process provider, after requireTerraform.
+// accTest runs an acceptance test with the in-process provider, after requireTerraform. A test
+// of a feature that newer Terraform adds gates it with TerraformVersionChecks, such as
+// tfversion.SkipBelow(tfversion.Version1_14_0) for actions and list resources (resource identity
+// needs 1.12); resource.Test runs those checks once it has found the CLI, which requireTerraform
+// has made sure it will.
 func accTest(t *testing.T, tc resource.TestCase) {
 	t.Helper()
 	requireTerraform(t)
 	tc.ProtoV6ProviderFactories = testAccProtoV6ProviderFactories
 	resource.Test(t, tc)
+}
+
+// accParallelTest is accTest run with resource.ParallelTest, alongside the other parallel tests,
+// for a test that owns everything it touches: its own emulator, no t.Setenv, no package-level
+// state. It may be called once per test.
+func accParallelTest(t *testing.T, tc resource.TestCase) {
+	t.Helper()
+	requireTerraform(t)
+	tc.ProtoV6ProviderFactories = testAccProtoV6ProviderFactories
+	resource.ParallelTest(t, tc)
 }
 
 // terraformVersions caches terraformVersion by binary path.
@@ -222,16 +238,6 @@ func terraformVersion(t *testing.T) *version.Version {
 	}
 	terraformVersions.Store(bin, v)
 	return v
-}
-
-// skipBelowTerraform skips the test when the terraform CLI is older than minimum, for features
-// that newer Terraform adds: resource identity needs 1.12, actions and list resources 1.14.
-func skipBelowTerraform(t *testing.T, minimum string) {
-	t.Helper()
-	want := version.Must(version.NewVersion(minimum))
-	if got := terraformVersion(t); got.LessThan(want) {
-		t.Skipf("this test needs Terraform %s or newer; the terraform CLI found is %s", want, got)
-	}
 }
 
 // newProtocolServer returns the provider as a protocol 6 server, with its schema read and
@@ -293,7 +299,7 @@ func failOnErrors(t *testing.T, call string, diags []*tfprotov6.Diagnostic) {
 
 func TestAccHarness(t *testing.T) {
 	e := newAccEmulator(t, emulator.Options{})
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: e.ProviderConfig() + `
 output "x" {
@@ -377,18 +383,64 @@ func TestRequireTerraformSkipsWithoutTerraform(t *testing.T) {
 	}
 }
 
+// TestAccTerraformVersion checks terraformVersion, and that the version gates tests use
+// (tfversion.SkipBelow through accTest) run a test on a new enough CLI and skip it on an older one.
 func TestAccTerraformVersion(t *testing.T) {
 	v := terraformVersion(t)
 	if v.LessThan(version.Must(version.NewVersion("1.0.0"))) {
 		t.Fatalf("terraform version %s is implausible", v)
 	}
-	skipBelowTerraform(t, "1.0.0") // must not skip
-	ran := false
-	t.Run("newer", func(t *testing.T) {
-		skipBelowTerraform(t, "999.0.0")
-		ran = true
+	e := newAccEmulator(t, emulator.Options{})
+	gated := func(minimum *version.Version, ran *bool) resource.TestCase {
+		return resource.TestCase{
+			TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(minimum)},
+			Steps: []resource.TestStep{{
+				Config: e.ProviderConfig(),
+				Check:  func(*terraform.State) error { *ran = true; return nil },
+			}},
+		}
+	}
+	var ranOnNewer, ranOnOlder, skipped bool
+	t.Run("cli newer than minimum", func(t *testing.T) {
+		accTest(t, gated(version.Must(version.NewVersion("1.0.0")), &ranOnNewer))
 	})
-	if ran {
-		t.Fatal("skipBelowTerraform(999.0.0) did not skip")
+	if !ranOnNewer {
+		t.Fatal("tfversion.SkipBelow(1.0.0) skipped the test")
+	}
+	t.Run("cli older than minimum", func(t *testing.T) {
+		t.Cleanup(func() { skipped = t.Skipped() })
+		accTest(t, gated(version.Must(version.NewVersion("999.0.0")), &ranOnOlder))
+	})
+	if ranOnOlder || !skipped {
+		t.Fatal("tfversion.SkipBelow(999.0.0) did not skip the test")
+	}
+}
+
+// TestAccTestSkipsWithoutTerraform checks that a version-gated acceptance test skips, rather
+// than ending the test process as resource.Test does when it finds no terraform CLI, without
+// TF_ACC and without a terraform CLI.
+func TestAccTestSkipsWithoutTerraform(t *testing.T) {
+	gated := resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_0_0)},
+		Steps:                  []resource.TestStep{{Config: `output "x" { value = "ok" }`}},
+	}
+	for name, env := range map[string]map[string]string{
+		"without TF_ACC":    {resource.EnvTfAcc: ""},
+		"without terraform": {resource.EnvTfAcc: "1", "TF_ACC_TERRAFORM_PATH": "", "TF_ACC_TERRAFORM_VERSION": "", "PATH": t.TempDir()},
+	} {
+		t.Run(name, func(t *testing.T) {
+			for k, v := range env {
+				t.Setenv(k, v)
+			}
+			ran, skipped := false, false
+			t.Run("inner", func(t *testing.T) {
+				t.Cleanup(func() { skipped = t.Skipped() })
+				accTest(t, gated)
+				ran = true
+			})
+			if ran || !skipped {
+				t.Fatalf("accTest ran or failed %s instead of skipping", name)
+			}
+		})
 	}
 }

@@ -116,7 +116,7 @@ func TestAccConnection_refreshIsBatched(t *testing.T) {
 			i, conn.ConnectionID, i, conn.SourceID, conn.DestinationID)
 	}
 	config := b.String()
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{Config: config},
 			{

@@ -250,7 +250,7 @@ func TestAccConnectionCatalogDataSource(t *testing.T) {
 		}
 		return knownvalue.ListExact(checks)
 	}
-	accTest(t, tfresource.TestCase{
+	accParallelTest(t, tfresource.TestCase{
 		Steps: []tfresource.TestStep{{
 			Config: e.ProviderConfig() + fmt.Sprintf(`
 data "airbyte_connection_catalog" "c" {

@@ -160,7 +160,7 @@ func TestAccConnectionDataSource_read(t *testing.T) {
 	const ds = "data.airbyte_connection.c"
 	const res = "airbyte_connection.imported"
 	str := knownvalue.StringExact
-	accTest(t, tfresource.TestCase{
+	accParallelTest(t, tfresource.TestCase{
 		Steps: []tfresource.TestStep{{
 			Config: e.ProviderConfig() + fmt.Sprintf(`
 data "airbyte_connection" "c" {
@@ -239,7 +239,7 @@ data "airbyte_connection" "c" {
 }
 `, id)
 	}
-	accTest(t, tfresource.TestCase{
+	accParallelTest(t, tfresource.TestCase{
 		Steps: []tfresource.TestStep{
 			{
 				Config: config(foreign.ConnectionID),
@@ -264,7 +264,7 @@ data "airbyte_connection" "c" {
 // that answers 404, as Airbyte does for instance admins.
 func TestAccConnectionDataSource_notFound404(t *testing.T) {
 	e := newAccEmulator(t, emulator.Options{Seed: 43, UnknownIDStatus: 404})
-	accTest(t, tfresource.TestCase{
+	accParallelTest(t, tfresource.TestCase{
 		Steps: []tfresource.TestStep{{
 			Config: e.ProviderConfig() + `
 data "airbyte_connection" "c" {
@@ -284,7 +284,7 @@ func TestAccConnectionDataSource_deleted(t *testing.T) {
 	if err := e.apiClient().DeleteConnection(context.Background(), conn.ConnectionID); err != nil {
 		t.Fatal(err)
 	}
-	accTest(t, tfresource.TestCase{
+	accParallelTest(t, tfresource.TestCase{
 		Steps: []tfresource.TestStep{{
 			Config: e.ProviderConfig() + fmt.Sprintf(`
 data "airbyte_connection" "c" {

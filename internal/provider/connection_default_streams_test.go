@@ -31,7 +31,7 @@ resource "airbyte_connection" "postgres" {
 }
 `, e.Source(0, 1).SourceID, e.Destination(0, 0).DestinationID, e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID)
 	str := knownvalue.StringExact
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: config,

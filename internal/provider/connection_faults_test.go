@@ -42,7 +42,7 @@ func loseCreateResponses(n int32) func(http.Handler) http.Handler {
 // there is exactly one connection and state knows it.
 func TestAccConnection_lostCreateResponseIsAdopted(t *testing.T) {
 	e := newAccEmulatorBehind(t, emulator.Options{Seed: 31}, loseCreateResponses(1))
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: e.ProviderConfig() + fmt.Sprintf(`
 resource "airbyte_connection" "c" {
@@ -92,7 +92,7 @@ resource "airbyte_connection" "c" {
   destination_id = %q
 }
 `, e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID)
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
@@ -118,7 +118,7 @@ resource "airbyte_connection" "c" {
 // never lists that mode), so only Airbyte refuses it.
 func TestAccConnection_createRefusedByAPI(t *testing.T) {
 	e := newAccEmulator(t, emulator.Options{Seed: 33})
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: e.ProviderConfig() + fmt.Sprintf(`
 resource "airbyte_connection" "c" {
@@ -181,7 +181,7 @@ resource "airbyte_connection" "c" {
 		}
 		return patches[len(patches)-1], nil
 	}
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{Config: config("one", `{ name = "users" }`)},
 			{

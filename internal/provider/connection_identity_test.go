@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/client"
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/emulator"
@@ -537,7 +538,6 @@ func TestProtocolSchemas(t *testing.T) {
 // TestAccConnection_importByIdentity imports with an import block that gives
 // the identity; it needs Terraform 1.12.
 func TestAccConnection_importByIdentity(t *testing.T) {
-	skipBelowTerraform(t, "1.12.0")
 	e := newAccEmulator(t, emulator.Options{Seed: 57})
 	src, dst := e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID
 	config := e.ProviderConfig() + fmt.Sprintf(`
@@ -547,7 +547,8 @@ resource "airbyte_connection" "c" {
   destination_id = %q
 }
 `, src, dst)
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -574,14 +575,14 @@ resource "airbyte_connection" "c" {
 // (its GenerateConfig field is only read by ImportState steps), so the step
 // checks the results themselves.
 func TestAccConnectionList_query(t *testing.T) {
-	skipBelowTerraform(t, "1.14.0")
 	e := newAccEmulator(t, emulator.Options{Seed: 58, SeedConnections: 3})
 	ui := e.createOutsideTerraform(t, e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID)
 	// Its schedule runs in Toronto, set in the Airbyte UI.
 	if err := e.apiClient().SetCronSchedule(context.Background(), ui.ConnectionID, "0 15 3 * * ?", "America/Toronto"); err != nil {
 		t.Fatal(err)
 	}
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		Steps: []resource.TestStep{
 			{Config: e.ProviderConfig()},
 			{

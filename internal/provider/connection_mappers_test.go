@@ -69,7 +69,7 @@ resource "airbyte_connection" "filtered" {
   }
 }
 `, e.Source(0, 1).SourceID, e.Destination(0, 0).DestinationID, conditions)
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -172,7 +172,7 @@ resource "airbyte_connection" "encrypted" {
 		}
 		return nil
 	}
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{Config: config("full_refresh_overwrite", key), Check: resource.ComposeAggregateTestCheckFunc(keyInState(key), maskedInAirbyte, sameMapper)},
 			{

@@ -90,7 +90,7 @@ resource "airbyte_connection" "test" {
 	}
 	const res = "airbyte_connection.test"
 
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: config(`
@@ -278,7 +278,7 @@ resource "airbyte_connection" "imported" {
 	const res = "airbyte_connection.imported"
 	before := e.emu.Snapshot().Connections
 
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config:             config,
@@ -324,7 +324,7 @@ func TestAccConnection_importBlock(t *testing.T) {
 	e := newAccEmulator(t, emulator.Options{Seed: 23})
 	src, dst := e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID
 	conn := e.createOutsideTerraform(t, src, dst)
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: e.ProviderConfig() + fmt.Sprintf(`
 import {
@@ -377,7 +377,7 @@ resource "airbyte_connection" "c" {
 }
 `, conn.ConnectionID, src, dst, schedule)
 	}
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: config(""),
@@ -440,7 +440,7 @@ resource "airbyte_connection" "c" {
 			t.Fatalf("changing the connection outside Terraform: %v", err)
 		}
 	}
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -490,7 +490,7 @@ func TestAccConnection_deleteCascade(t *testing.T) {
 	e := newAccEmulator(t, emulator.Options{Seed: 26})
 	keep, drop := e.Source(0, 0), e.Source(0, 1)
 	dst := e.Destination(0, 0)
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: e.ProviderConfig() + fmt.Sprintf(`
@@ -537,7 +537,7 @@ func TestAccConnection_workspaceMismatch(t *testing.T) {
 	foreignSrc, foreignDst := e.Source(1, 0).SourceID, e.Destination(1, 0).DestinationID
 	foreign := e.createOutsideTerraform(t, e.Source(1, 1).SourceID, foreignDst, client.StreamConfiguration{Name: "issues"})
 	before := fmt.Sprint(e.emu.Snapshot())
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: e.ProviderConfig() + fmt.Sprintf(`
@@ -625,7 +625,7 @@ resource "airbyte_connection" "c" {
 		PlanOnly:    true,
 		ExpectError: regexp.MustCompile(`(?s)Invalid Airbyte ID.*"not-a-uuid" is not a UUID`),
 	})
-	accTest(t, resource.TestCase{Steps: steps})
+	accParallelTest(t, resource.TestCase{Steps: steps})
 	if after := fmt.Sprint(e.emu.Snapshot()); after != before {
 		t.Fatalf("refused configurations changed the emulator")
 	}
@@ -637,7 +637,7 @@ resource "airbyte_connection" "c" {
 func TestAccConnection_generateConfig(t *testing.T) {
 	e := newAccEmulator(t, emulator.Options{Seed: 29})
 	conn := e.createOutsideTerraform(t, e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID)
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:          e.ProviderConfig(),
 			ResourceName:    "airbyte_connection.generated",

@@ -56,7 +56,7 @@ resource "airbyte_connection" "zoned" {
 `, e.Source(0, 1).SourceID, e.Destination(0, 0).DestinationID, expr)
 	}
 	zone := tfjsonpath.New("schedule").AtMapKey("cron_time_zone")
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config:            config("0 0 6 * * ?"),
@@ -111,7 +111,7 @@ resource "airbyte_connection" "paris" {
 }
 `, e.Source(0, 1).SourceID, e.Destination(0, 0).DestinationID, zone)
 	}
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{Config: config("Europe/Paris"), Check: e.airbyteSchedule(res, "0 0 2 * * ? Europe/Paris")},
 			{Config: config("Europe/Paris"), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
@@ -141,7 +141,7 @@ func TestAccConnection_generateConfigOfZonedSchedule(t *testing.T) {
 	if err := e.apiClient().SetCronSchedule(context.Background(), conn.ConnectionID, "0 15 3 * * ?", "America/Toronto"); err != nil {
 		t.Fatal(err)
 	}
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config:          e.ProviderConfig(),

@@ -164,7 +164,7 @@ output "stripe_connection_id" {
 	// its end time as the cursor.
 	cursor := clk.Now().Add(emulator.DefaultJobDuration).UTC().Format(time.RFC3339)
 	var cdcJob int64
-	accTest(t, tfresource.TestCase{
+	accParallelTest(t, tfresource.TestCase{
 		Steps: []tfresource.TestStep{
 			{
 				Config: data,

@@ -320,7 +320,7 @@ resource "airbyte_connection" %q {
 func TestAccConnectionStreams_unknownStreamRefusedAtPlan(t *testing.T) {
 	e := newAccEmulator(t, emulator.Options{Seed: 133})
 	stripe, snowflake := e.Source(0, 1), e.Destination(0, 0)
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: e.ProviderConfig() + streamsConnection("c", stripe.SourceID, snowflake.DestinationID, `[{ name = "customer" }]`),
 			ExpectError: regexp.MustCompile(`(?s)Unknown Stream.*` + words(`has no stream named "customer". Did you mean "customers"?`) +
@@ -343,7 +343,7 @@ func TestAccConnectionStreams_badSettingsRefusedAtPlan(t *testing.T) {
 		return e.ProviderConfig() + streamsConnection("c", postgres.SourceID, dst, streams)
 	}
 	var patches int64
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: config(snowflake.DestinationID, `[{ name = "audit_log", sync_mode = "incremental_append" }]`),
@@ -411,7 +411,7 @@ func TestAccConnectionStreams_validStreamsApply(t *testing.T) {
 		}
 		return nil
 	}
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: config(""),
@@ -455,7 +455,7 @@ resource "airbyte_connection" "c" {
   }
 }
 `, e.Source(0, 1).SourceID, e.Destination(0, 0).DestinationID)
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:      config,
 			ExpectError: regexp.MustCompile(`(?s)Unknown Stream.*` + words(`has no stream named "invoice". Did you mean "invoices"?`)),
@@ -484,7 +484,7 @@ func TestAccConnectionStreams_unreadableCatalogWarns(t *testing.T) {
 	config := func(streams string) string {
 		return e.ProviderConfigWith("max_retries = 0") + streamsConnection("c", e.Source(0, 1).SourceID, e.Destination(0, 0).DestinationID, streams)
 	}
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config:      config(`[{ name = "nope" }]`),

@@ -75,7 +75,7 @@ resource "airbyte_connection" "c" {
 	}
 	empty := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: config(fmt.Sprintf(`[{ tag_id = %q }]`, prod.TagID)),
@@ -198,7 +198,7 @@ resource "airbyte_connection" "c" {
 		Config:           config(`[]`),
 		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 	})
-	accTest(t, resource.TestCase{Steps: steps})
+	accParallelTest(t, resource.TestCase{Steps: steps})
 }
 
 // TestAccConnectionTags_sourceWorkspace checks tags against the source's
@@ -222,7 +222,7 @@ resource "airbyte_connection" "c%d" {
 `, i, i, e.Source(1, 0).SourceID, e.Destination(1, 0).DestinationID, finance.TagID)
 	}
 	var listsBefore, listsAfterApply int64
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() { listsBefore = e.emu.Stats().ByRoute["GET /tags"] },
@@ -274,7 +274,7 @@ func TestAccConnectionTags_cannotList(t *testing.T) {
 	ws0 := e.Workspace(0).WorkspaceID
 	prod := client.Tag{TagID: e.createTag(0, "prod", "FF5733"), WorkspaceID: ws0, Name: "prod", Color: "FF5733"}
 	const res = "airbyte_connection.c"
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: e.ProviderConfig() + fmt.Sprintf(`
 resource "airbyte_connection" "c" {

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/emulator"
 )
@@ -101,10 +102,12 @@ resource "airbyte_connection" "c" {
 // TestAccConnection_terraformOnlyChangeKeepsIdentity changes only a
 // Terraform-side setting of a connection this provider made.
 func TestAccConnection_terraformOnlyChangeKeepsIdentity(t *testing.T) {
-	skipBelowTerraform(t, "1.12.0")
 	e := newAccEmulator(t, emulator.Options{Seed: 59})
 	requireTerraform(t)
-	tfresource.Test(t, tfresource.TestCase{Steps: terraformOnlyChange(t, e, testAccProtoV6ProviderFactories)})
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps:                  terraformOnlyChange(t, e, testAccProtoV6ProviderFactories),
+	})
 }
 
 // TestAccConnection_terraformOnlyChangeOnStateWithoutIdentity is a
@@ -113,11 +116,11 @@ func TestAccConnection_terraformOnlyChangeKeepsIdentity(t *testing.T) {
 // `-refresh=false`, as CI pipelines often plan: the plan carries no
 // identity, and the update must still return one.
 func TestAccConnection_terraformOnlyChangeOnStateWithoutIdentity(t *testing.T) {
-	skipBelowTerraform(t, "1.12.0")
 	e := newAccEmulator(t, emulator.Options{Seed: 60})
 	requireTerraform(t)
-	tfresource.Test(t, tfresource.TestCase{
-		AdditionalCLIOptions: &tfresource.AdditionalCLIOptions{Plan: tfresource.PlanOptions{NoRefresh: true}},
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		AdditionalCLIOptions:   &tfresource.AdditionalCLIOptions{Plan: tfresource.PlanOptions{NoRefresh: true}},
 		Steps: terraformOnlyChange(t, e, map[string]func() (tfprotov6.ProviderServer, error){
 			"airbyte": providerserver.NewProtocol6WithError(preIdentityProvider{New("test")()}),
 		}),

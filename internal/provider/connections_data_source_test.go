@@ -124,7 +124,7 @@ func TestAccConnectionsDataSource(t *testing.T) {
 		}
 		return knownvalue.ListExact(checks)
 	}
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: config(fmt.Sprintf("  workspace_ids = [%q]", ws1)),
@@ -249,7 +249,7 @@ func TestAccConnectionsDataSource_noProviderWorkspace(t *testing.T) {
 		t.Fatalf("workspace_id is still in the provider block:\n%s", provider)
 	}
 	const ds = "data.airbyte_connections.c"
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: provider + "\ndata \"airbyte_connections\" \"c\" {}\n",
@@ -273,7 +273,7 @@ func TestAccConnectionsDataSource_noProviderWorkspace(t *testing.T) {
 // API's answer instead of an empty list.
 func TestAccConnectionsDataSource_apiError(t *testing.T) {
 	e := newAccEmulator(t, emulator.Options{Seed: 47, FailRate: 1})
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:      e.ProviderConfigWith("max_retries = 0") + "\ndata \"airbyte_connections\" \"c\" {}\n",
 			ExpectError: regexp.MustCompile(`(?s)Cannot List Connections.*503 Service Unavailable.*Try again later`),

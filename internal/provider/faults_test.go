@@ -66,6 +66,7 @@ func TestAccFaults(t *testing.T) {
 		cycles = n
 	}
 	requireTerraform(t)
+	t.Parallel() // it owns its emulator; said here, as resource.ParallelTest would say it again each cycle
 
 	opts := faultLevels
 	opts.Seed = 7

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/client"
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/emulator"
@@ -311,9 +312,9 @@ func TestProtocolRunSyncAction_announced(t *testing.T) {
 // terraform-plugin-testing runs plan and apply only (no -invoke), so the
 // action runs the way a lifecycle trigger runs it.
 func TestAccRunSyncAction_trigger(t *testing.T) {
-	skipBelowTerraform(t, "1.14.0")
 	e, clk, connID := newSyncEmulator(t, emulator.Options{Seed: 89})
 	accTestWithClock(t, clk, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		Steps: []resource.TestStep{{
 			Config: e.ProviderConfig() + fmt.Sprintf(`
 action "airbyte_run_sync" "now" {

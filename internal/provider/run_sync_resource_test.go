@@ -28,16 +28,17 @@ import (
 
 const runSyncType = "airbyte_run_sync"
 
-// accTestWithClock is accTest with a provider whose waits take no time on
-// clk: give the emulator the same clock (emulator.Options{Now: clk.Now})
-// and a sync of an hour runs in an instant.
+// accTestWithClock is accParallelTest with a provider whose waits take no
+// time on clk: give the emulator the same clock (emulator.Options{Now:
+// clk.Now}) and a sync of an hour runs in an instant. Each test owns its clock
+// and emulator, so it runs in parallel with the other parallel tests.
 func accTestWithClock(t *testing.T, clk client.Clock, tc resource.TestCase) {
 	t.Helper()
 	requireTerraform(t)
 	tc.ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 		"airbyte": providerserver.NewProtocol6WithError(newWithClock("test", clk)()),
 	}
-	resource.Test(t, tc)
+	resource.ParallelTest(t, tc)
 }
 
 // newSyncEmulator starts an emulator on a test clock, with a connection
@@ -298,7 +299,7 @@ resource "airbyte_run_sync" "s" {
   connection_id = airbyte_connection.c.connection_id
 }
 `, e.Source(0, 1).SourceID, e.Destination(0, 0).DestinationID)
-	accTest(t, resource.TestCase{
+	accParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:      config,
 			ExpectError: diagRE("Cannot Start Sync", `is inactive, so no sync was started. Enable it, with status = "active" on its airbyte_connection`),
@@ -475,7 +476,7 @@ func TestAccRunSync_validation(t *testing.T) {
 			Config: runSyncConfig(e, c.id, c.body), PlanOnly: true, ExpectError: regexp.MustCompile(c.want),
 		})
 	}
-	accTest(t, resource.TestCase{Steps: steps})
+	accParallelTest(t, resource.TestCase{Steps: steps})
 	if jobs := e.emu.Snapshot().Jobs; len(jobs) != 0 {
 		t.Fatalf("refused configurations started %d jobs", len(jobs))
 	}

@@ -142,7 +142,7 @@ data "airbyte_sync_history" %q {
 	}
 	ds := func(name string) string { return "data.airbyte_sync_history." + name }
 
-	accTest(t, tfresource.TestCase{
+	accParallelTest(t, tfresource.TestCase{
 		Steps: []tfresource.TestStep{{
 			Config: e.ProviderConfig() +
 				history("all", "") +
@@ -235,5 +235,5 @@ data "airbyte_sync_history" "h" {
 	} {
 		steps = append(steps, tfresource.TestStep{Config: config(c[0]), PlanOnly: true, ExpectError: regexp.MustCompile(c[1])})
 	}
-	accTest(t, tfresource.TestCase{Steps: steps})
+	accParallelTest(t, tfresource.TestCase{Steps: steps})
 }

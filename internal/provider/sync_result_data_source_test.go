@@ -48,7 +48,7 @@ func TestAccSyncResultDataSource(t *testing.T) {
 	const latest, byID, resetDS, none = "data.airbyte_sync_result.latest", "data.airbyte_sync_result.by_id",
 		"data.airbyte_sync_result.reset", "data.airbyte_sync_result.none"
 
-	accTest(t, tfresource.TestCase{
+	accParallelTest(t, tfresource.TestCase{
 		Steps: []tfresource.TestStep{{
 			Config: e.ProviderConfig() + fmt.Sprintf(`
 data "airbyte_sync_result" "latest" {
@@ -124,7 +124,7 @@ data "airbyte_sync_result" "r" {
 }
 `, conn.ConnectionID, jobID)
 	}
-	accTest(t, tfresource.TestCase{
+	accParallelTest(t, tfresource.TestCase{
 		Steps: []tfresource.TestStep{
 			{
 				Config: config(job.JobID),
@@ -167,5 +167,5 @@ data "airbyte_connection_state" "x" {
 `,
 		ExpectError: regexp.MustCompile(`(?s)Unknown Connection.*"00000000-0000-4000-8000-000000000000"`),
 	})
-	accTest(t, tfresource.TestCase{Steps: steps})
+	accParallelTest(t, tfresource.TestCase{Steps: steps})
 }

@@ -19,10 +19,15 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/provider"
 )
@@ -60,7 +65,7 @@ func main() {
 }
 
 // providerSchemas asks the provider server for its schemas and converts them.
-func providerSchemas(ctx context.Context) (*jsonProviderSchemas, error) {
+func providerSchemas(ctx context.Context) (*tfjson.ProviderSchemas, error) {
 	server, err := providerserver.NewProtocol6WithError(provider.New("docs")())()
 	if err != nil {
 		return nil, fmt.Errorf("starting the provider server: %w", err)
@@ -80,13 +85,13 @@ func providerSchemas(ctx context.Context) (*jsonProviderSchemas, error) {
 		return nil, err
 	}
 
-	p := &jsonProvider{
-		Provider:                marshalSchema(resp.Provider),
-		ResourceSchemas:         map[string]*jsonSchema{},
-		DataSourceSchemas:       map[string]*jsonSchema{},
-		ActionSchemas:           map[string]*jsonActionSchema{},
-		ListResourceSchemas:     map[string]*jsonSchema{},
-		ResourceIdentitySchemas: map[string]*jsonIdentitySchema{},
+	p := &tfjson.ProviderSchema{
+		ConfigSchema:            marshalSchema(resp.Provider),
+		ResourceSchemas:         map[string]*tfjson.Schema{},
+		DataSourceSchemas:       map[string]*tfjson.Schema{},
+		ActionSchemas:           map[string]*tfjson.ActionSchema{},
+		ListResourceSchemas:     map[string]*tfjson.Schema{},
+		ResourceIdentitySchemas: map[string]*tfjson.IdentitySchema{},
 	}
 	for name, s := range resp.ResourceSchemas {
 		p.ResourceSchemas[name] = marshalSchema(s)
@@ -95,7 +100,7 @@ func providerSchemas(ctx context.Context) (*jsonProviderSchemas, error) {
 		p.DataSourceSchemas[name] = marshalSchema(s)
 	}
 	for name, s := range resp.ActionSchemas {
-		p.ActionSchemas[name] = &jsonActionSchema{Block: marshalBlock(s.Schema.Block)}
+		p.ActionSchemas[name] = &tfjson.ActionSchema{Block: marshalBlock(s.Schema.Block)}
 	}
 	for name, s := range resp.ListResourceSchemas {
 		p.ListResourceSchemas[name] = marshalSchema(s)
@@ -106,7 +111,7 @@ func providerSchemas(ctx context.Context) (*jsonProviderSchemas, error) {
 	if len(resp.EphemeralResourceSchemas) > 0 || len(resp.Functions) > 0 {
 		return nil, fmt.Errorf("the provider declares ephemeral resources or functions, which this command does not convert yet")
 	}
-	return &jsonProviderSchemas{FormatVersion: "1.0", Schemas: map[string]*jsonProvider{providerKey: p}}, nil
+	return &tfjson.ProviderSchemas{FormatVersion: "1.0", Schemas: map[string]*tfjson.ProviderSchema{providerKey: p}}, nil
 }
 
 func diagnosticsError(rpc string, diags []*tfprotov6.Diagnostic) error {
@@ -118,118 +123,51 @@ func diagnosticsError(rpc string, diags []*tfprotov6.Diagnostic) error {
 	return nil
 }
 
-// The types below follow the JSON format of `terraform providers schema -json`
-// (format version 1.0), with the action_schemas, list_resource_schemas and
-// resource_identity_schemas members of later Terraform versions.
+// The functions below convert the plugin protocol's schemas into terraform-json's types, which
+// marshal to the JSON format of `terraform providers schema -json` (format version 1.0), with the
+// action_schemas, list_resource_schemas and resource_identity_schemas members of later Terraform
+// versions.
 
-type jsonProviderSchemas struct {
-	FormatVersion string                   `json:"format_version"`
-	Schemas       map[string]*jsonProvider `json:"provider_schemas"`
-}
-
-type jsonProvider struct {
-	Provider                *jsonSchema                    `json:"provider,omitempty"`
-	ResourceSchemas         map[string]*jsonSchema         `json:"resource_schemas,omitempty"`
-	DataSourceSchemas       map[string]*jsonSchema         `json:"data_source_schemas,omitempty"`
-	ActionSchemas           map[string]*jsonActionSchema   `json:"action_schemas,omitempty"`
-	ListResourceSchemas     map[string]*jsonSchema         `json:"list_resource_schemas,omitempty"`
-	ResourceIdentitySchemas map[string]*jsonIdentitySchema `json:"resource_identity_schemas,omitempty"`
-}
-
-type jsonSchema struct {
-	Version int64      `json:"version"`
-	Block   *jsonBlock `json:"block,omitempty"`
-}
-
-type jsonActionSchema struct {
-	Block *jsonBlock `json:"block,omitempty"`
-}
-
-type jsonBlock struct {
-	Attributes      map[string]*jsonAttribute `json:"attributes,omitempty"`
-	BlockTypes      map[string]*jsonBlockType `json:"block_types,omitempty"`
-	Description     string                    `json:"description,omitempty"`
-	DescriptionKind string                    `json:"description_kind,omitempty"`
-	Deprecated      bool                      `json:"deprecated,omitempty"`
-}
-
-type jsonBlockType struct {
-	NestingMode string     `json:"nesting_mode,omitempty"`
-	Block       *jsonBlock `json:"block,omitempty"`
-	MinItems    int64      `json:"min_items,omitempty"`
-	MaxItems    int64      `json:"max_items,omitempty"`
-}
-
-type jsonAttribute struct {
-	Type            json.RawMessage `json:"type,omitempty"`
-	NestedType      *jsonNestedType `json:"nested_type,omitempty"`
-	Description     string          `json:"description,omitempty"`
-	DescriptionKind string          `json:"description_kind,omitempty"`
-	Deprecated      bool            `json:"deprecated,omitempty"`
-	Required        bool            `json:"required,omitempty"`
-	Optional        bool            `json:"optional,omitempty"`
-	Computed        bool            `json:"computed,omitempty"`
-	Sensitive       bool            `json:"sensitive,omitempty"`
-	WriteOnly       bool            `json:"write_only,omitempty"`
-}
-
-type jsonNestedType struct {
-	Attributes  map[string]*jsonAttribute `json:"attributes,omitempty"`
-	NestingMode string                    `json:"nesting_mode,omitempty"`
-}
-
-type jsonIdentitySchema struct {
-	Version    int64                             `json:"version"`
-	Attributes map[string]*jsonIdentityAttribute `json:"attributes,omitempty"`
-}
-
-type jsonIdentityAttribute struct {
-	Type              json.RawMessage `json:"type,omitempty"`
-	Description       string          `json:"description,omitempty"`
-	RequiredForImport bool            `json:"required_for_import,omitempty"`
-	OptionalForImport bool            `json:"optional_for_import,omitempty"`
-}
-
-func marshalSchema(s *tfprotov6.Schema) *jsonSchema {
+func marshalSchema(s *tfprotov6.Schema) *tfjson.Schema {
 	if s == nil {
-		return &jsonSchema{Block: &jsonBlock{}}
+		return &tfjson.Schema{Block: &tfjson.SchemaBlock{}}
 	}
-	return &jsonSchema{Version: s.Version, Block: marshalBlock(s.Block)}
+	return &tfjson.Schema{Version: uint64(s.Version), Block: marshalBlock(s.Block)}
 }
 
-func marshalBlock(b *tfprotov6.SchemaBlock) *jsonBlock {
+func marshalBlock(b *tfprotov6.SchemaBlock) *tfjson.SchemaBlock {
 	if b == nil {
-		return &jsonBlock{}
+		return &tfjson.SchemaBlock{}
 	}
-	out := &jsonBlock{
+	out := &tfjson.SchemaBlock{
 		Description:     b.Description,
-		DescriptionKind: stringKind(b.DescriptionKind),
+		DescriptionKind: descriptionKind(b.DescriptionKind),
 		Deprecated:      b.Deprecated,
 	}
 	if len(b.Attributes) > 0 {
-		out.Attributes = make(map[string]*jsonAttribute, len(b.Attributes))
+		out.Attributes = make(map[string]*tfjson.SchemaAttribute, len(b.Attributes))
 		for _, a := range b.Attributes {
 			out.Attributes[a.Name] = marshalAttribute(a)
 		}
 	}
 	if len(b.BlockTypes) > 0 {
-		out.BlockTypes = make(map[string]*jsonBlockType, len(b.BlockTypes))
+		out.NestedBlocks = make(map[string]*tfjson.SchemaBlockType, len(b.BlockTypes))
 		for _, nb := range b.BlockTypes {
-			out.BlockTypes[nb.TypeName] = &jsonBlockType{
+			out.NestedBlocks[nb.TypeName] = &tfjson.SchemaBlockType{
 				NestingMode: blockNestingMode(nb.Nesting),
 				Block:       marshalBlock(nb.Block),
-				MinItems:    nb.MinItems,
-				MaxItems:    nb.MaxItems,
+				MinItems:    uint64(nb.MinItems),
+				MaxItems:    uint64(nb.MaxItems),
 			}
 		}
 	}
 	return out
 }
 
-func marshalAttribute(a *tfprotov6.SchemaAttribute) *jsonAttribute {
-	out := &jsonAttribute{
+func marshalAttribute(a *tfprotov6.SchemaAttribute) *tfjson.SchemaAttribute {
+	out := &tfjson.SchemaAttribute{
 		Description:     a.Description,
-		DescriptionKind: stringKind(a.DescriptionKind),
+		DescriptionKind: descriptionKind(a.DescriptionKind),
 		Deprecated:      a.Deprecated,
 		Required:        a.Required,
 		Optional:        a.Optional,
@@ -238,24 +176,24 @@ func marshalAttribute(a *tfprotov6.SchemaAttribute) *jsonAttribute {
 		WriteOnly:       a.WriteOnly,
 	}
 	if a.NestedType != nil {
-		out.NestedType = &jsonNestedType{
+		out.AttributeNestedType = &tfjson.SchemaNestedAttributeType{
 			NestingMode: objectNestingMode(a.NestedType.Nesting),
-			Attributes:  make(map[string]*jsonAttribute, len(a.NestedType.Attributes)),
+			Attributes:  make(map[string]*tfjson.SchemaAttribute, len(a.NestedType.Attributes)),
 		}
 		for _, na := range a.NestedType.Attributes {
-			out.NestedType.Attributes[na.Name] = marshalAttribute(na)
+			out.AttributeNestedType.Attributes[na.Name] = marshalAttribute(na)
 		}
 	} else if a.Type != nil {
-		out.Type = typeJSON(a.Type)
+		out.AttributeType = ctyType(a.Type)
 	}
 	return out
 }
 
-func marshalIdentitySchema(s *tfprotov6.ResourceIdentitySchema) *jsonIdentitySchema {
-	out := &jsonIdentitySchema{Version: s.Version, Attributes: map[string]*jsonIdentityAttribute{}}
+func marshalIdentitySchema(s *tfprotov6.ResourceIdentitySchema) *tfjson.IdentitySchema {
+	out := &tfjson.IdentitySchema{Version: uint64(s.Version), Attributes: map[string]*tfjson.IdentityAttribute{}}
 	for _, a := range s.IdentityAttributes {
-		out.Attributes[a.Name] = &jsonIdentityAttribute{
-			Type:              typeJSON(a.Type),
+		out.Attributes[a.Name] = &tfjson.IdentityAttribute{
+			IdentityType:      ctyType(a.Type),
 			Description:       a.Description,
 			RequiredForImport: a.RequiredForImport,
 			OptionalForImport: a.OptionalForImport,
@@ -264,51 +202,83 @@ func marshalIdentitySchema(s *tfprotov6.ResourceIdentitySchema) *jsonIdentitySch
 	return out
 }
 
-// typeJSON is the type in the JSON notation Terraform uses, such as "string"
-// or ["list","string"]; the plugin protocol types marshal to the same form.
-func typeJSON(t interface{ MarshalJSON() ([]byte, error) }) json.RawMessage {
-	data, err := t.MarshalJSON()
-	if err != nil {
-		panic(fmt.Sprintf("marshalling the type %v: %v", t, err))
+// ctyType is the plugin protocol type t as the cty type terraform-json holds; both print in
+// the JSON notation Terraform uses, such as "string" or ["list","string"].
+func ctyType(t tftypes.Type) cty.Type {
+	switch {
+	case t.Is(tftypes.String):
+		return cty.String
+	case t.Is(tftypes.Number):
+		return cty.Number
+	case t.Is(tftypes.Bool):
+		return cty.Bool
+	case t.Is(tftypes.DynamicPseudoType):
+		return cty.DynamicPseudoType
 	}
-	return data
+	switch t := t.(type) {
+	case tftypes.List:
+		return cty.List(ctyType(t.ElementType))
+	case tftypes.Set:
+		return cty.Set(ctyType(t.ElementType))
+	case tftypes.Map:
+		return cty.Map(ctyType(t.ElementType))
+	case tftypes.Tuple:
+		elems := make([]cty.Type, len(t.ElementTypes))
+		for i, e := range t.ElementTypes {
+			elems[i] = ctyType(e)
+		}
+		return cty.Tuple(elems)
+	case tftypes.Object:
+		attrs := make(map[string]cty.Type, len(t.AttributeTypes))
+		for name, a := range t.AttributeTypes {
+			attrs[name] = ctyType(a)
+		}
+		if len(t.OptionalAttributes) == 0 {
+			return cty.Object(attrs)
+		}
+		return cty.ObjectWithOptionalAttrs(attrs, slices.Sorted(maps.Keys(t.OptionalAttributes)))
+	}
+	panic(fmt.Sprintf("the schema has a type this command does not convert: %s", t))
 }
 
-func stringKind(k tfprotov6.StringKind) string {
+func descriptionKind(k tfprotov6.StringKind) tfjson.SchemaDescriptionKind {
 	if k == tfprotov6.StringKindMarkdown {
-		return "markdown"
+		return tfjson.SchemaDescriptionKindMarkdown
 	}
-	return "plain"
+	return tfjson.SchemaDescriptionKindPlain
 }
 
-func blockNestingMode(m tfprotov6.SchemaNestedBlockNestingMode) string {
+// nestingModeInvalid marks a nesting mode the plugin protocol adds and this command does not know.
+const nestingModeInvalid tfjson.SchemaNestingMode = "invalid"
+
+func blockNestingMode(m tfprotov6.SchemaNestedBlockNestingMode) tfjson.SchemaNestingMode {
 	switch m {
 	case tfprotov6.SchemaNestedBlockNestingModeSingle:
-		return "single"
+		return tfjson.SchemaNestingModeSingle
 	case tfprotov6.SchemaNestedBlockNestingModeGroup:
-		return "group"
+		return tfjson.SchemaNestingModeGroup
 	case tfprotov6.SchemaNestedBlockNestingModeList:
-		return "list"
+		return tfjson.SchemaNestingModeList
 	case tfprotov6.SchemaNestedBlockNestingModeSet:
-		return "set"
+		return tfjson.SchemaNestingModeSet
 	case tfprotov6.SchemaNestedBlockNestingModeMap:
-		return "map"
+		return tfjson.SchemaNestingModeMap
 	default:
-		return "invalid"
+		return nestingModeInvalid
 	}
 }
 
-func objectNestingMode(m tfprotov6.SchemaObjectNestingMode) string {
+func objectNestingMode(m tfprotov6.SchemaObjectNestingMode) tfjson.SchemaNestingMode {
 	switch m {
 	case tfprotov6.SchemaObjectNestingModeSingle:
-		return "single"
+		return tfjson.SchemaNestingModeSingle
 	case tfprotov6.SchemaObjectNestingModeList:
-		return "list"
+		return tfjson.SchemaNestingModeList
 	case tfprotov6.SchemaObjectNestingModeSet:
-		return "set"
+		return tfjson.SchemaNestingModeSet
 	case tfprotov6.SchemaObjectNestingModeMap:
-		return "map"
+		return tfjson.SchemaNestingModeMap
 	default:
-		return "invalid"
+		return nestingModeInvalid
 	}
 }
