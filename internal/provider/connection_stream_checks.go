@@ -42,19 +42,19 @@ func (r *connectionResource) checkPlannedStreams(ctx context.Context, req resour
 	if r.data == nil || r.data.catalogs == nil || !known(plan.SourceID) || !known(plan.DestinationID) {
 		return diags
 	}
-	var cfg connectionResourceModel
-	if req.Config.Get(ctx, &cfg).HasError() {
+	creating := req.State.Raw.IsNull() || !plan.SourceID.Equal(state.SourceID) || !plan.DestinationID.Equal(state.DestinationID)
+	if !creating && (!known(plan.Configurations) || plan.Configurations.Equal(state.Configurations)) {
+		return diags // the update does not send streams: nothing to read, so a plan of many unchanged connections stays cheap
+	}
+	var cfgConfigurations types.Object
+	if req.Config.GetAttribute(ctx, path.Root("configurations"), &cfgConfigurations).HasError() {
 		return diags
 	}
-	configured, d := configuredStreams(ctx, cfg.Configurations)
+	configured, d := configuredStreams(ctx, cfgConfigurations)
 	if d.HasError() {
 		return diags
 	}
-	creating := req.State.Raw.IsNull() || !plan.SourceID.Equal(state.SourceID) || !plan.DestinationID.Equal(state.DestinationID)
 	if !creating {
-		if !known(plan.Configurations) || plan.Configurations.Equal(state.Configurations) {
-			return diags // the update does not send streams
-		}
 		if configured == nil {
 			configured, _ = knownStreams(ctx, plan.Configurations)
 		}
