@@ -2,7 +2,8 @@
 // loopback address. Once listening it prints one JSON line describing
 // itself (URLs, client credentials, seeded ids) on stdout, then serves
 // until SIGINT or SIGTERM. With -env-file it first writes the same
-// settings as shell variable assignments, for scripts to source.
+// settings as shell variable assignments, for scripts to source. -version
+// prints the version and exits.
 package main
 
 import (
@@ -56,7 +57,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&opts.UnknownIDStatus, "unknown-id-status", emulator.DefaultUnknownIDStatus, "status for unknown ids: 403 or 404")
 	fs.BoolVar(&opts.NoAuth, "no-auth", false, "accept requests without credentials")
 	envFile := fs.String("env-file", "", "once listening, write the AIRBYTE_* settings and seeded ids as shell variable assignments to `path`")
+	printVersion := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *printVersion {
+		_, err := fmt.Fprintf(stdout, "airbyte-emulator %s\n", versionString())
 		return err
 	}
 	if opts.UnknownIDStatus != 403 && opts.UnknownIDStatus != 404 {

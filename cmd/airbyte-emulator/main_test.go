@@ -214,3 +214,20 @@ func TestRunFailsWhenEnvFileCannotBeWritten(t *testing.T) {
 		t.Errorf("the info line was printed although the env file was not written: %s", out.String())
 	}
 }
+
+// TestRunPrintsVersion: -version prints one line and serves nothing.
+func TestRunPrintsVersion(t *testing.T) {
+	var out strings.Builder
+	if err := run(context.Background(), []string{"-version", "-addr", "0.0.0.0:1"}, &out); err != nil {
+		t.Fatalf("run -version: %v", err)
+	}
+	if got := out.String(); got != "airbyte-emulator dev\n" {
+		t.Errorf("run -version printed %q, want %q", got, "airbyte-emulator dev\n")
+	}
+	version = "1.4.0"
+	t.Cleanup(func() { version = "dev" })
+	out.Reset()
+	if err := run(context.Background(), []string{"-version"}, &out); err != nil || out.String() != "airbyte-emulator 1.4.0\n" {
+		t.Errorf("with version set by the release build: %q, %v", out.String(), err)
+	}
+}
