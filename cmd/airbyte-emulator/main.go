@@ -57,7 +57,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&opts.SeedConnections, "seed-connections", 0, "connections to pre-create in the first workspace")
 	fs.IntVar(&opts.UnknownIDStatus, "unknown-id-status", emulator.DefaultUnknownIDStatus, "status for unknown ids: 403 or 404")
 	fs.BoolVar(&opts.NoAuth, "no-auth", false, "accept requests without credentials")
-	seedFile := fs.String("seed-file", "", "JSON `path` of the workspaces, sources and destinations to start with instead of the built-in ones")
+	seedFile := fs.String("seed-file", "", "start with the workspaces, sources and destinations of the JSON seed file at `path` instead of the built-in ones")
 	envFile := fs.String("env-file", "", "once listening, write the AIRBYTE_* settings and seeded ids as shell variable assignments to `path`")
 	if err := fs.Parse(args); err != nil {
 		return err
