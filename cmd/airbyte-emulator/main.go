@@ -2,8 +2,10 @@
 // loopback address. Once listening it prints one JSON line describing
 // itself (URLs, client credentials, seeded ids) on stdout, then serves
 // until SIGINT or SIGTERM. With -env-file it first writes the same
-// settings as shell variable assignments, for scripts to source. -version
-// prints the version and exits.
+// settings as shell variable assignments, for scripts to source. With
+// -seed-file it starts with the file's workspaces instead of the built-in
+// ones (see emulator.ParseSeedFile).
+// -version prints the version and exits.
 package main
 
 import (
@@ -56,6 +58,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&opts.SeedConnections, "seed-connections", 0, "connections to pre-create in the first workspace")
 	fs.IntVar(&opts.UnknownIDStatus, "unknown-id-status", emulator.DefaultUnknownIDStatus, "status for unknown ids: 403 or 404")
 	fs.BoolVar(&opts.NoAuth, "no-auth", false, "accept requests without credentials")
+	seedFile := fs.String("seed-file", "", "start with the workspaces, sources and destinations of the JSON seed file at `path` instead of the built-in ones")
 	envFile := fs.String("env-file", "", "once listening, write the AIRBYTE_* settings and seeded ids as shell variable assignments to `path`")
 	printVersion := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
@@ -70,6 +73,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if err := checkLoopback(*addr); err != nil {
 		return err
+	}
+	if *seedFile != "" {
+		f, err := readSeedFile(*seedFile)
+		if err != nil {
+			return err
+		}
+		opts.SeedFile = f
 	}
 
 	var lc net.ListenConfig
@@ -112,6 +122,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// readSeedFile reads and checks the -seed-file.
+func readSeedFile(name string) (*emulator.SeedFile, error) {
+	r, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("-seed-file: %w", err)
+	}
+	defer r.Close()
+	f, err := emulator.ParseSeedFile(r)
+	if err != nil {
+		return nil, fmt.Errorf("-seed-file %s: %w", name, err)
+	}
+	return f, nil
 }
 
 // writeEnvFile writes info as shell variable assignments that the provider (AIRBYTE_*) and

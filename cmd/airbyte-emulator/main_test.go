@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -229,5 +230,98 @@ func TestRunPrintsVersion(t *testing.T) {
 	out.Reset()
 	if err := run(context.Background(), []string{"-version"}, &out); err != nil || out.String() != "airbyte-emulator 1.4.0\n" {
 		t.Errorf("with version set by the release build: %q, %v", out.String(), err)
+	}
+}
+
+// TestRunWithSeedFile starts the emulator with the example seed file: the info line and
+// the env file carry the file's fixed ids, and the token and the API work with them.
+func TestRunWithSeedFile(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	seedFile := filepath.Join("..", "..", "examples", "emulator", "workspace.json")
+	envFile := filepath.Join(t.TempDir(), "emulator.env")
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-seed-file", seedFile, "-seed-connections", "2", "-env-file", envFile}, pw)
+		pw.Close()
+	}()
+	sc := bufio.NewScanner(pr)
+	if !sc.Scan() {
+		t.Fatalf("no output line: %v", sc.Err())
+	}
+	var info emulator.Info
+	if err := json.Unmarshal(sc.Bytes(), &info); err != nil {
+		t.Fatalf("first line is not Info JSON: %v: %s", err, sc.Text())
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+
+	const workspaceID, sourceID, destinationID = "8d3c6a1e-2f4b-4c7a-9e15-3b6d0f2a7c41", "5a0e9c2d-7b31-4f86-a4d2-91c3e8b6f017",
+		"e2f8a6b4-9c17-4d03-b5e1-7a4c3f0d9b62"
+	if len(info.Workspaces) != 1 || info.Workspaces[0].WorkspaceID != workspaceID || info.Workspaces[0].Name != "Analytics" ||
+		len(info.Workspaces[0].Sources) != 2 || info.Workspaces[0].Sources[0].SourceID != sourceID {
+		t.Fatalf("info workspaces: %+v", info.Workspaces)
+	}
+	got := sourceEnv(t, envFile, "AIRBYTE_WORKSPACE_ID", "AIRBYTE_EMULATOR_SOURCE_ID", "AIRBYTE_EMULATOR_SOURCE_STREAMS",
+		"AIRBYTE_EMULATOR_DESTINATION_ID")
+	if want := map[string]string{"AIRBYTE_WORKSPACE_ID": workspaceID, "AIRBYTE_EMULATOR_SOURCE_ID": sourceID,
+		"AIRBYTE_EMULATOR_SOURCE_STREAMS": "customers orders countries", "AIRBYTE_EMULATOR_DESTINATION_ID": destinationID}; !reflect.DeepEqual(got, want) {
+		t.Errorf("env file: got %v, want %v", got, want)
+	}
+
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {info.ClientID}, "client_secret": {info.ClientSecret}}
+	resp, err := http.PostForm(info.ServerURL+"/applications/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	req, _ := http.NewRequest(http.MethodGet, info.ServerURL+"/connections?workspaceIds="+workspaceID, nil)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Data []map[string]any `json:"data"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&list)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || len(list.Data) != 2 {
+		t.Fatalf("list: status %d, %d connections", resp.StatusCode, len(list.Data))
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("run did not stop after cancel")
+	}
+}
+
+func TestRunRejectsBadSeedFile(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"workspaces": [{"name": ""}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{
+		bad:                                "-seed-file " + bad + ": workspaces[0].name: a non-empty name is required",
+		filepath.Join(dir, "missing.json"): "-seed-file: open ",
+	} {
+		var out bytes.Buffer
+		err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-seed-file", file}, &out)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("run = %v, want an error containing %q", err, want)
+		}
+		if out.Len() != 0 {
+			t.Errorf("info line printed for a bad seed file: %s", out.String())
+		}
 	}
 }

@@ -12,6 +12,7 @@ type field struct {
 	name     string
 	typ      string
 	children []field
+	schema   map[string]any // the property's own schema from a seed file, rendered as given
 }
 
 // discoveredStream is one stream of a source's discovered catalog.
@@ -34,6 +35,10 @@ func (s discoveredStream) jsonSchema() map[string]any {
 func objectSchema(fields []field) map[string]any {
 	props := map[string]any{}
 	for _, f := range fields {
+		if f.schema != nil {
+			props[f.name] = f.schema
+			continue
+		}
 		if len(f.children) > 0 {
 			props[f.name] = objectSchema(f.children)
 			continue

@@ -13,7 +13,8 @@
 // Seed data: two workspaces, each with two sources and two destinations,
 // whose catalogs stand in for discovery. Ids derive from Options.Seed. Jobs
 // advance lazily from Options.Now on every request, so an injected clock
-// makes tests instant.
+// makes tests instant. Options.SeedFile (see ParseSeedFile and
+// SEED_FILES.md) replaces the built-in workspaces with the user's own.
 //
 // Stats keys are the method plus the route pattern relative to the public
 // root ("GET /connections/{connectionId}", "POST /applications/token",

@@ -59,6 +59,10 @@ type Options struct {
 	// SeedConnections pre-creates this many connections in the first
 	// workspace.
 	SeedConnections int
+	// SeedFile, when set, replaces the built-in workspaces, sources and
+	// destinations; see ParseSeedFile. SeedConnections then pairs the first
+	// workspace's sources and destinations.
+	SeedFile *SeedFile
 	// UnknownIDStatus is the status for ids that do not exist: 403 (the
 	// default, like an ordinary Cloud user) or 404 (like an instance admin).
 	UnknownIDStatus int

@@ -1,9 +1,12 @@
 package emulator
 
 import (
+	"cmp"
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 
 	"github.com/google/uuid"
 )
@@ -215,6 +218,17 @@ func (e *Emulator) seed(n int) {
 	now := e.now().Unix()
 	e.clientID = e.ids.next()
 	e.clientSecret = e.ids.secret()
+	if e.opts.SeedFile != nil {
+		e.seedFromFile(e.opts.SeedFile, now)
+	} else {
+		e.seedBuiltIn(now)
+	}
+	e.seedConnections(n, now)
+}
+
+// seedBuiltIn adds the built-in workspaces: seededSources and
+// seededDestinations.
+func (e *Emulator) seedBuiltIn(now int64) {
 	for wi, templates := range seededSources {
 		ws := &workspace{id: e.ids.next(), name: fmt.Sprintf("Emulator Workspace %d", wi+1)}
 		e.workspaces = append(e.workspaces, ws)
@@ -231,6 +245,11 @@ func (e *Emulator) seed(n int) {
 			e.destinations = append(e.destinations, d)
 		}
 	}
+}
+
+// seedConnections adds n connections in the first workspace, pairing its
+// sources and destinations in turn; a workspace without either gets none.
+func (e *Emulator) seedConnections(n int, now int64) {
 	ws := e.workspaces[0].id
 	var srcs []*source
 	var dsts []*destination
@@ -243,6 +262,9 @@ func (e *Emulator) seed(n int) {
 		if d.workspaceID == ws {
 			dsts = append(dsts, d)
 		}
+	}
+	if len(srcs) == 0 || len(dsts) == 0 {
+		return
 	}
 	for i := range n {
 		s := srcs[i%len(srcs)]
@@ -257,4 +279,117 @@ func (e *Emulator) seed(n int) {
 		}
 		e.addConnection(c)
 	}
+}
+
+// seedFromFile adds a seed file's workspaces. Ids the file leaves out are
+// drawn from Options.Seed in file order; a drawn id never repeats one the
+// file gives. A connector type the built-in seed knows takes its display
+// name, version, configuration and (for destinations) sync modes from it
+// unless the file says otherwise; another type gets a definition id derived
+// from its name.
+func (e *Emulator) seedFromFile(f *SeedFile, now int64) {
+	taken := map[string]bool{}
+	for _, ws := range f.Workspaces {
+		taken[strings.ToLower(ws.ID)] = true
+		for _, s := range ws.Sources {
+			taken[strings.ToLower(s.ID)] = true
+		}
+		for _, d := range ws.Destinations {
+			taken[strings.ToLower(d.ID)] = true
+		}
+	}
+	id := func(given string) string {
+		if given != "" {
+			return strings.ToLower(given)
+		}
+		for {
+			if next := e.ids.next(); !taken[next] {
+				return next
+			}
+		}
+	}
+	for _, fw := range f.Workspaces {
+		ws := &workspace{id: id(fw.ID), name: fw.Name}
+		e.workspaces = append(e.workspaces, ws)
+		for _, fs := range fw.Sources {
+			typ := cmp.Or(fs.Type, customType)
+			t := builtInSource(typ)
+			s := &source{id: id(fs.ID), name: fs.Name, workspaceID: ws.id, sourceType: typ,
+				displayName: cmp.Or(t.displayName, displayName(typ)), definitionID: cmp.Or(fs.DefinitionID, definitionID("source", typ)),
+				dockerImageTag: cmp.Or(fs.DockerImageTag, t.tag, "0.1.0"), configuration: fs.Configuration,
+				cdc: fs.CDC, createdAt: now}
+			if s.configuration == nil {
+				s.configuration = configurationOrEmpty(t.configuration)
+			}
+			for _, st := range fs.Streams {
+				ds, _ := st.discovered("") // ParseSeedFile has checked it
+				s.catalog = append(s.catalog, ds)
+			}
+			e.sources = append(e.sources, s)
+		}
+		for _, fd := range fw.Destinations {
+			typ := cmp.Or(fd.Type, customType)
+			t := builtInDestination(typ)
+			d := &destination{id: id(fd.ID), name: fd.Name, workspaceID: ws.id, destinationType: typ,
+				displayName: cmp.Or(t.displayName, displayName(typ)), definitionID: cmp.Or(fd.DefinitionID, definitionID("destination", typ)),
+				dockerImageTag: cmp.Or(fd.DockerImageTag, t.tag, "0.1.0"), configuration: fd.Configuration,
+				syncModes: slices.Clone(fd.SyncModes), createdAt: now}
+			if d.configuration == nil {
+				d.configuration = configurationOrEmpty(t.configuration)
+			}
+			if len(d.syncModes) == 0 {
+				d.syncModes = slices.Clone(t.syncModes)
+			}
+			if len(d.syncModes) == 0 {
+				d.syncModes = slices.Clone(allDestinationSyncModes)
+			}
+			e.destinations = append(e.destinations, d)
+		}
+	}
+}
+
+func configurationOrEmpty(c map[string]any) map[string]any {
+	if c == nil {
+		return map[string]any{}
+	}
+	return c
+}
+
+func builtInSource(typ string) sourceTemplate {
+	for _, ts := range seededSources {
+		for _, t := range ts {
+			if t.sourceType == typ {
+				return t
+			}
+		}
+	}
+	return sourceTemplate{}
+}
+
+func builtInDestination(typ string) destinationTemplate {
+	for _, t := range seededDestinations {
+		if t.destinationType == typ {
+			return t
+		}
+	}
+	return destinationTemplate{}
+}
+
+// definitionID is the real definition id of a connector type the emulator
+// knows, or one derived from the kind and type.
+func definitionID(kind, typ string) string {
+	if id, ok := definitionIDs[typ]; ok {
+		return id
+	}
+	return uuid.NewSHA1(uuid.NameSpaceURL, []byte("airbyte-emulator:"+kind+"/"+typ)).String()
+}
+
+// displayName turns a connector type into a connector name: "google-sheets"
+// becomes "Google Sheets".
+func displayName(typ string) string {
+	words := strings.FieldsFunc(typ, func(r rune) bool { return r == '-' || r == '_' || r == ' ' })
+	for i, w := range words {
+		words[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	return strings.Join(words, " ")
 }
