@@ -294,7 +294,7 @@ func TestSlowSyncStartAnswerIsAdopted(t *testing.T) {
 	e := newAccEmulatorBehind(t, emulator.Options{Seed: 72, SeedConnections: 1}, holdFirstAnswer(http.MethodPost, "/jobs", nil))
 	r := faultTestResource(t, e, 300*time.Millisecond)
 	connID := e.emu.Snapshot().Connections[0].ConnectionID
-	job, err := r.data.syncs.start(context.Background(), connID)
+	job, err := r.data.syncs.start(context.Background(), syncRequest{ConnectionID: connID})
 	if err != nil {
 		t.Fatalf("start: %v", err)
 	}

@@ -3,8 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
@@ -34,6 +36,9 @@ type runSyncActionModel struct {
 	Timeout         types.String `tfsdk:"timeout"`
 	CancelOnTimeout types.Bool   `tfsdk:"cancel_on_timeout"`
 	IfRunning       types.String `tfsdk:"if_running"`
+	JobType         types.String `tfsdk:"job_type"`
+	Streams         types.List   `tfsdk:"streams"`
+	RefreshMode     types.String `tfsdk:"refresh_mode"`
 }
 
 // NewRunSyncAction returns the airbyte_run_sync action.
@@ -49,11 +54,11 @@ func (a *runSyncAction) Configure(_ context.Context, req action.ConfigureRequest
 
 func (a *runSyncAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Runs a sync of an Airbyte connection each time the action is invoked, with " +
+		MarkdownDescription: "Runs a sync of an Airbyte connection (or, with `job_type`, a clear or a refresh) each time the action is invoked, with " +
 			"`terraform apply -invoke=action.airbyte_run_sync.<name>` or from a resource's `lifecycle { action_trigger { … } }`, " +
 			"such as after a connection is updated. While it waits, it reports the job's status, the time elapsed and the rows " +
 			"and bytes moved at every change of status and at least every 30 seconds. A sync that fails, is cancelled or times out " +
-			"is an error. Unlike the `airbyte_run_sync` resource, nothing is kept in the state. Needs Terraform 1.14 or later.",
+			"is an error, with Airbyte's reason for the failure. Unlike the `airbyte_run_sync` resource, nothing is kept in the state. Needs Terraform 1.14 or later.",
 		Attributes: map[string]schema.Attribute{
 			"connection_id": schema.StringAttribute{
 				Required:            true,
@@ -76,7 +81,28 @@ func (a *runSyncAction) Schema(_ context.Context, _ action.SchemaRequest, resp *
 			"if_running": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: runSyncIfRunningDescription,
-				Validators:          []validator.String{stringvalidator.OneOf(ifRunningWait, ifRunningFail)},
+				Validators:          []validator.String{stringvalidator.OneOf(ifRunningWait, ifRunningAttach, ifRunningFail)},
+			},
+			"job_type": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: runSyncJobTypeDescription,
+				Validators:          []validator.String{stringvalidator.OneOf(jobTypeSync, jobTypeClear, jobTypeReset, jobTypeRefresh)},
+			},
+			"refresh_mode": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: runSyncRefreshModeDescription,
+				Validators:          []validator.String{stringvalidator.OneOf(refreshMerge, refreshTruncate)},
+			},
+			"streams": schema.ListNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: runSyncStreamsDescription,
+				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"name": schema.StringAttribute{Required: true, MarkdownDescription: runSyncStreamNameDescription,
+						Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+					"namespace": schema.StringAttribute{Optional: true, MarkdownDescription: runSyncStreamNamespaceDescription,
+						Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+				}},
 			},
 		},
 	}
@@ -90,6 +116,7 @@ func (a *runSyncAction) ValidateConfig(ctx context.Context, req action.ValidateC
 		return
 	}
 	resp.Diagnostics.Append(validateSyncTimeout(cfg.Wait, cfg.Timeout)...)
+	resp.Diagnostics.Append(jobArgs{JobType: cfg.JobType, Streams: cfg.Streams, RefreshMode: cfg.RefreshMode}.validate(ctx)...)
 }
 
 func (a *runSyncAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
@@ -100,6 +127,7 @@ func (a *runSyncAction) Invoke(ctx context.Context, req action.InvokeRequest, re
 	}
 	sreq, d := syncRequestFrom(cfg.ConnectionID, cfg.Wait, cfg.Timeout, cfg.CancelOnTimeout, cfg.IfRunning)
 	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(jobArgs{JobType: cfg.JobType, Streams: cfg.Streams, RefreshMode: cfg.RefreshMode}.apply(ctx, &sreq)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -120,13 +148,14 @@ func (a *runSyncAction) Invoke(ctx context.Context, req action.InvokeRequest, re
 	if a.data.webRoot != "" && workspaceID != "" {
 		link = " " + client.JobURL(a.data.webRoot, workspaceID, job.ConnectionID, job.JobID)
 	}
+	noun := jobNoun(sreq.jobType())
 	if !sreq.Wait {
-		sendProgress(ctx, resp, fmt.Sprintf("Started sync job %d of connection %s (%s); not waiting for it to end.%s",
-			job.JobID, sreq.ConnectionID, job.Status, link))
+		sendProgress(ctx, resp, fmt.Sprintf("Started %s job %d of connection %s (%s); not waiting for it to end.%s",
+			strings.ToLower(noun), job.JobID, sreq.ConnectionID, job.Status, link))
 		return
 	}
-	sendProgress(ctx, resp, fmt.Sprintf("Sync job %d of connection %s succeeded: %d rows, %s.%s",
-		job.JobID, sreq.ConnectionID, job.RowsSynced, formatBytes(job.BytesSynced), link))
+	sendProgress(ctx, resp, fmt.Sprintf("%s job %d of connection %s succeeded: %d rows, %s.%s",
+		noun, job.JobID, sreq.ConnectionID, job.RowsSynced, formatBytes(job.BytesSynced), link))
 }
 
 // sendProgress sends a progress event, or gives up when ctx ends first: the

@@ -302,7 +302,7 @@ func TestProtocolRunSyncAction_announced(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	if want := []string{"cancel_on_timeout", "connection_id", "if_running", "timeout", "wait"}; !slices.Equal(names, want) {
+	if want := []string{"cancel_on_timeout", "connection_id", "if_running", "job_type", "refresh_mode", "streams", "timeout", "wait"}; !slices.Equal(names, want) {
 		t.Errorf("action arguments %v, want %v", names, want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/client"
 )
@@ -38,12 +39,18 @@ func describeSyncError(err error, req syncRequest, workspaceID, webRoot string) 
 	}
 	switch se.Kind {
 	case syncFailed:
-		summary = "Sync Failed"
+		noun := jobNoun(req.jobType())
+		summary = noun + " Failed"
 		if se.Job.Status == client.JobStatusCancelled {
-			summary = "Sync Cancelled"
+			summary = noun + " Cancelled"
 		}
-		detail = fmt.Sprintf("The sync job %d of the connection %q ended with status %q, having moved %d rows (%s).",
-			se.Job.JobID, req.ConnectionID, se.Job.Status, se.Job.RowsSynced, formatBytes(se.Job.BytesSynced))
+		attached := ""
+		if se.Attached {
+			attached = ", already running when this run began (if_running = \"attach\"),"
+		}
+		detail = fmt.Sprintf("The %s job %d of the connection %q%s ended with status %q, having moved %d rows (%s).",
+			strings.ToLower(noun), se.Job.JobID, req.ConnectionID, attached, se.Job.Status, se.Job.RowsSynced, formatBytes(se.Job.BytesSynced))
+		detail += describeFailure(se.Outcome)
 		if l := link(se.Job); l != "" {
 			detail += l + " for its logs."
 		} else {
@@ -115,4 +122,15 @@ func describeSyncError(err error, req syncRequest, workspaceID, webRoot string) 
 		}
 	}
 	return summary, detail
+}
+
+// jobNoun names a job type in a diagnostic's summary.
+func jobNoun(jobType string) string {
+	switch jobType {
+	case jobTypeClear, jobTypeReset:
+		return "Clear"
+	case jobTypeRefresh:
+		return "Refresh"
+	}
+	return "Sync"
 }

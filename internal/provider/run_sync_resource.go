@@ -2,23 +2,15 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/client"
@@ -54,6 +46,13 @@ type runSyncResourceModel struct {
 	CancelOnTimeout types.Bool   `tfsdk:"cancel_on_timeout"`
 	Triggers        types.Map    `tfsdk:"triggers"`
 	IfRunning       types.String `tfsdk:"if_running"`
+	Streams         types.List   `tfsdk:"streams"`
+	RefreshMode     types.String `tfsdk:"refresh_mode"`
+}
+
+// jobArgs are the resource's arguments that say which job to run.
+func (m *runSyncResourceModel) jobArgs() jobArgs {
+	return jobArgs{JobType: m.JobType, Streams: m.Streams, RefreshMode: m.RefreshMode}
 }
 
 // NewRunSyncResource returns the airbyte_run_sync resource.
@@ -67,127 +66,16 @@ func (r *runSyncResource) Configure(_ context.Context, req resource.ConfigureReq
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// Descriptions shared by the resource's and the action's schemas.
-const (
-	runSyncConnectionIDDescription = "The id of the connection to sync."
-	runSyncWaitDescription         = "Whether to wait for the sync to end. With `false` Terraform moves on as soon as the job has started. Defaults to `true`."
-	runSyncTimeoutDescription      = "How long to wait for the sync, including waiting out another sync of the connection, as a Go duration such as `90s`, " +
-		"`45m` or `2h`. Defaults to `" + defaultSyncTimeout + "`. Only meaningful with `wait = true`; setting it with `wait = false` is an error."
-	runSyncCancelOnTimeoutDescription = "Whether to cancel the job in Airbyte when `timeout` passes, or when Terraform is interrupted while waiting. " +
-		"With `false` the job keeps running in Airbyte. Defaults to `true`."
-	runSyncIfRunningDescription = "What to do when the connection is already syncing: `wait` waits for that sync to end and then starts a new one " +
-		"(the default); `fail` stops with an error naming the running job, and starts nothing."
-)
-
-func (r *runSyncResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keepInt := []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}
-	keepStr := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Runs a sync of an Airbyte connection, the way the **Sync now** button does, and records the job. " +
-			"A new sync runs when the resource is created and whenever it is replaced: when `connection_id` or `triggers` change, " +
-			"or when the resource is tainted (after a sync that failed, was cancelled or timed out). " +
-			"By default Terraform waits for the sync to end and fails when it does not succeed. Changing `wait`, `timeout`, " +
-			"`cancel_on_timeout` or `if_running` starts nothing. Destroying the resource does nothing in Airbyte: a finished job " +
-			"cannot be deleted, and it stays in the connection's job history.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The id of the sync job, the same as `job_id`, as a string.",
-				PlanModifiers:       keepStr,
-			},
-			"connection_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: runSyncConnectionIDDescription + " Changing it runs a new sync.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{uuidValidator{}},
-			},
-			"wait": schema.BoolAttribute{
-				Optional: true, Computed: true,
-				Default:             booldefault.StaticBool(true),
-				MarkdownDescription: runSyncWaitDescription,
-			},
-			"timeout": schema.StringAttribute{
-				Optional: true, Computed: true,
-				Default:             stringdefault.StaticString(defaultSyncTimeout),
-				MarkdownDescription: runSyncTimeoutDescription,
-				Validators:          []validator.String{durationValidator{}},
-			},
-			"cancel_on_timeout": schema.BoolAttribute{
-				Optional: true, Computed: true,
-				Default:             booldefault.StaticBool(true),
-				MarkdownDescription: runSyncCancelOnTimeoutDescription,
-			},
-			"triggers": schema.MapAttribute{
-				Optional:    true,
-				ElementType: types.StringType,
-				MarkdownDescription: "Arbitrary values that, when any of them changes, run a new sync (the resource is replaced), like " +
-					"`terraform_data`'s `triggers_replace`. For example `{ config = sha1(jsonencode(airbyte_connection.example.configurations)) }` " +
-					"syncs again whenever the connection's streams change.",
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
-			},
-			"if_running": schema.StringAttribute{
-				Optional: true, Computed: true,
-				Default:             stringdefault.StaticString(defaultIfRunning),
-				MarkdownDescription: runSyncIfRunningDescription,
-				Validators:          []validator.String{stringvalidator.OneOf(ifRunningWait, ifRunningFail)},
-			},
-			"job_id": schema.Int64Attribute{
-				Computed:            true,
-				MarkdownDescription: "The id of the sync job this resource ran.",
-				PlanModifiers:       keepInt,
-			},
-			"job_type": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The type of the job: always `sync`.",
-				PlanModifiers:       keepStr,
-			},
-			"status": schema.StringAttribute{
-				Computed: true,
-				MarkdownDescription: "The job's status when last read: `pending`, `queued`, `running` or `incomplete` while it runs, " +
-					"then `succeeded`, `failed` or `cancelled`.",
-				PlanModifiers: keepStr,
-			},
-			"start_time": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "When the job was created, in RFC 3339.",
-				PlanModifiers:       keepStr,
-			},
-			"last_updated_at": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "When the job last changed, in RFC 3339; null while Airbyte does not say.",
-				PlanModifiers:       keepStr,
-			},
-			"duration": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "How long the job ran, as an ISO 8601 duration such as `PT5M7S`; null while Airbyte does not say.",
-				PlanModifiers:       keepStr,
-			},
-			"bytes_synced": schema.Int64Attribute{
-				Computed:            true,
-				MarkdownDescription: "How many bytes the job moved, as of its last read.",
-				PlanModifiers:       keepInt,
-			},
-			"rows_synced": schema.Int64Attribute{
-				Computed:            true,
-				MarkdownDescription: "How many rows (records) the job moved, as of its last read.",
-				PlanModifiers:       keepInt,
-			},
-			"job_url": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The job in the connection's timeline in the Airbyte web UI, with its logs; null when the UI's address cannot be derived from `server_url`.",
-				PlanModifiers:       keepStr,
-			},
-		},
-	}
-}
-
-// ValidateConfig refuses a timeout without waiting, which would have no effect.
+// ValidateConfig refuses a timeout without waiting, which would have no
+// effect, and job arguments that do not fit together.
 func (r *runSyncResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var wait types.Bool
-	var timeout types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("wait"), &wait)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("timeout"), &timeout)...)
-	resp.Diagnostics.Append(validateSyncTimeout(wait, timeout)...)
+	var cfg runSyncResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(validateSyncTimeout(cfg.Wait, cfg.Timeout)...)
+	resp.Diagnostics.Append(cfg.jobArgs().validate(ctx)...)
 }
 
 // validateSyncTimeout reports a timeout set together with wait = false.
@@ -235,6 +123,7 @@ func (r *runSyncResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	sreq, d := syncRequestFrom(plan.ConnectionID, plan.Wait, plan.Timeout, plan.CancelOnTimeout, plan.IfRunning)
 	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(plan.jobArgs().apply(ctx, &sreq)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -249,8 +138,19 @@ func (r *runSyncResource) Create(ctx context.Context, req resource.CreateRequest
 		// Whatever happened next, the job exists: state keeps it. With an
 		// error besides, Terraform marks the resource tainted, so the next
 		// apply runs a new sync.
+		jobType := plan.JobType
 		plan.fill(job, workspaceID, r.data.webRoot)
+		plan.JobType = jobType // as configured: Airbyte reports a clear as a reset
 		plan.ID = types.StringValue(strconv.FormatInt(job.JobID, 10))
+		var se *syncError
+		switch {
+		case errors.As(err, &se) && se.Outcome != nil:
+			plan.syncJobDetails.fill(*se.Outcome)
+		case job.IsTerminal():
+			if o := jobOutcomeOf(ctx, r.data.client, job.JobID); o != nil {
+				plan.syncJobDetails.fill(*o)
+			}
+		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
 	if err != nil {
@@ -315,8 +215,22 @@ func (r *runSyncResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 
+	jobType, details := state.JobType, state.syncJobDetails
 	state.fill(job, workspaceID, r.data.webRoot)
 	state.ID = types.StringValue(strconv.FormatInt(job.JobID, 10))
+	if !imported && known(jobType) {
+		state.JobType = jobType // as configured: Airbyte reports a clear as a reset
+	}
+	// A job's details do not change once it has ended: they are read once,
+	// when the state has none yet.
+	switch {
+	case known(details.Attempts) && !details.StreamStats.IsNull():
+		state.syncJobDetails = details
+	case job.IsTerminal():
+		if o := jobOutcomeOf(ctx, r.data.client, job.JobID); o != nil {
+			state.syncJobDetails.fill(*o)
+		}
+	}
 	// An imported job has no Terraform-only settings yet: give them their
 	// defaults so that a configuration that leaves them out plans no change.
 	if state.Wait.IsNull() {
@@ -330,6 +244,10 @@ func (r *runSyncResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	if state.IfRunning.IsNull() {
 		state.IfRunning = types.StringValue(defaultIfRunning)
+	}
+	if imported {
+		state.Streams = types.ListNull(types.ObjectType{AttrTypes: runSyncStreamAttrTypes})
+		state.RefreshMode = types.StringNull()
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

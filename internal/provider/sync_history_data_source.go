@@ -154,7 +154,15 @@ func (d *syncHistoryDataSource) Read(ctx context.Context, req datasource.ReadReq
 			fmt.Sprintf("Listing the jobs of connection %q failed: %v.%s", id, err, requestFailureAdvice(err)))
 		return
 	}
-	m.Jobs, err = syncJobObjects(ctx, page.Data, workspaceID, d.data.webRoot)
+	// Failure details cost a request per job: they are read for the jobs
+	// that did not succeed, where they explain why.
+	outcomes := map[int64]*jobOutcome{}
+	for _, j := range page.Data {
+		if j.Status.IsFailure() || j.Status == client.JobStatusIncomplete {
+			outcomes[j.JobID] = jobOutcomeOf(ctx, d.data.client, j.JobID)
+		}
+	}
+	m.Jobs, err = syncJobObjects(ctx, page.Data, outcomes, workspaceID, d.data.webRoot)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot Convert Jobs", fmt.Sprintf("Converting the jobs of connection %q failed: %v. This is a bug in the provider.", id, err))
 		return
@@ -171,7 +179,7 @@ func syncJobDataSourceAttributes() map[string]schema.Attribute {
 	num := func(desc string) schema.Attribute {
 		return schema.Int64Attribute{Computed: true, MarkdownDescription: desc}
 	}
-	return map[string]schema.Attribute{
+	attrs := map[string]schema.Attribute{
 		"job_id":   num("The id of the job."),
 		"job_type": str("The kind of job: `sync`, `reset`, `refresh` or `clear`."),
 		"status": str("The status of the job: `pending`, `queued` or `running` while it runs (`incomplete` after a failed " +
@@ -184,4 +192,29 @@ func syncJobDataSourceAttributes() map[string]schema.Attribute {
 		"rows_synced":  num("The number of records the job has committed to the destination; 0 when Airbyte reports none."),
 		"job_url":      str("The job's page in the Airbyte web UI; null when the UI's address cannot be derived from `server_url`."),
 	}
+	for name, desc := range syncJobDetailsDescriptions {
+		if strings.Contains(name, ".") {
+			continue
+		}
+		switch syncJobDetailsAttrTypes[name] {
+		case types.Int64Type:
+			attrs[name] = num(desc)
+		case types.BoolType:
+			attrs[name] = schema.BoolAttribute{Computed: true, MarkdownDescription: desc}
+		case types.StringType:
+			attrs[name] = str(desc)
+		}
+	}
+	stat := map[string]schema.Attribute{}
+	for name, t := range streamStatsAttrTypes {
+		desc := syncJobDetailsDescriptions["stream_stats."+name]
+		if t == types.StringType {
+			stat[name] = str(desc)
+		} else {
+			stat[name] = num(desc)
+		}
+	}
+	attrs["stream_stats"] = schema.ListNestedAttribute{Computed: true, MarkdownDescription: syncJobDetailsDescriptions["stream_stats"],
+		NestedObject: schema.NestedAttributeObject{Attributes: stat}}
+	return attrs
 }

@@ -162,20 +162,21 @@ data "airbyte_sync_history" %q {
 				statecheck.ExpectKnownValue(all, tfjsonpath.New("from_tail"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue(all, tfjsonpath.New("job_type"), knownvalue.Null()),
 				// Newest first, every attribute as the API reports it.
+				// Failure details are read for the jobs that did not succeed only.
 				statecheck.ExpectKnownValue(all, tfjsonpath.New("jobs"), knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.ObjectExact(map[string]knownvalue.Check{
+					knownvalue.ObjectExact(withoutDetails(map[string]knownvalue.Check{
 						"job_id": knownvalue.Int64Exact(j5), "job_type": str("sync"), "status": str("running"),
 						// A running job's duration is the time it was pending (0.2 s of the
 						// default 2 s job) and stops there: Airbyte updates a job only when
 						// its status changes.
 						"start_time": at(4 * time.Hour), "last_updated_at": knownvalue.Null(), "duration": str("PT0S"),
 						"bytes_synced": knownvalue.NotNull(), "rows_synced": knownvalue.NotNull(), "job_url": jobURL(j5),
-					}),
-					knownvalue.ObjectExact(map[string]knownvalue.Check{
+					})),
+					knownvalue.ObjectExact(withoutDetails(map[string]knownvalue.Check{
 						"job_id": knownvalue.Int64Exact(j4), "job_type": str("sync"), "status": str("succeeded"),
 						"start_time": at(3 * time.Hour), "last_updated_at": at(3*time.Hour + emulator.DefaultJobDuration),
 						"duration": str("PT2S"), "bytes_synced": positive(), "rows_synced": positive(), "job_url": jobURL(j4),
-					}),
+					})),
 					knownvalue.ObjectPartial(map[string]knownvalue.Check{
 						"job_id": knownvalue.Int64Exact(j3), "job_type": str("reset"), "status": str("succeeded"),
 						"start_time": at(2 * time.Hour),
@@ -184,6 +185,9 @@ data "airbyte_sync_history" %q {
 						"job_id": knownvalue.Int64Exact(j2), "job_type": str("sync"), "status": str("failed"),
 						"start_time": at(time.Hour), "last_updated_at": at(time.Hour + emulator.DefaultJobDuration),
 						"job_url": jobURL(j2),
+						// The failure FailNextSync plans: a source config_error, not retried.
+						"attempts": knownvalue.Int64Exact(1), "failure_origin": str("source"), "failure_type": str("config_error"),
+						"failure_message": knownvalue.NotNull(), "partial_success": knownvalue.Bool(false),
 					}),
 					knownvalue.ObjectPartial(map[string]knownvalue.Check{
 						"job_id": knownvalue.Int64Exact(j1), "status": str("succeeded"), "start_time": at(0),
@@ -201,6 +205,14 @@ data "airbyte_sync_history" %q {
 			},
 		}},
 	})
+}
+
+// withoutDetails adds to checks of a job that the job's failure details are null.
+func withoutDetails(checks map[string]knownvalue.Check) map[string]knownvalue.Check {
+	for name := range syncJobDetailsAttrTypes {
+		checks[name] = knownvalue.Null()
+	}
+	return checks
 }
 
 // positive checks for a number above zero.

@@ -118,11 +118,15 @@ func (d *syncResultDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	m.Found = types.BoolValue(job != nil)
 	if job != nil {
 		m.fill(job, workspaceID, d.data.webRoot)
+		if o := jobOutcomeOf(ctx, d.data.client, job.JobID); o != nil {
+			m.syncJobDetails.fill(*o)
+		}
 	} else {
 		m.syncJobModel = syncJobModel{
 			JobID: types.Int64Null(), JobType: types.StringNull(), Status: types.StringNull(),
 			StartTime: types.StringNull(), LastUpdatedAt: types.StringNull(), Duration: types.StringNull(),
 			BytesSynced: types.Int64Null(), RowsSynced: types.Int64Null(), JobURL: types.StringNull(),
+			syncJobDetails: nullSyncJobDetails(),
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

@@ -30,20 +30,27 @@ const (
 
 // Values of if_running.
 const (
-	ifRunningWait = "wait"
-	ifRunningFail = "fail"
+	ifRunningWait   = "wait"
+	ifRunningFail   = "fail"
+	ifRunningAttach = "attach"
 )
 
-// syncRequest says how to run one sync.
+// syncRequest says how to run one job: a sync, a clear or a refresh.
 type syncRequest struct {
 	ConnectionID string
+	// JobType is a value of job_type; "" is a sync.
+	JobType string
+	// Streams limits a clear or a refresh to these streams; none is every stream.
+	Streams []client.StreamDescriptor
+	// RefreshMode is a value of refresh_mode, for a refresh.
+	RefreshMode string
 	// Wait makes run follow the job to its end; without it run returns the
 	// job as soon as it started.
 	Wait bool
 	// Timeout bounds the whole wait, including waiting out another sync.
 	Timeout         time.Duration
 	CancelOnTimeout bool
-	// IfRunning says what to do when the connection is already syncing.
+	// IfRunning says what to do when the connection already runs a job.
 	IfRunning string
 	// Progress, when set, hears of the job at every status change and at
 	// least every progressInterval while it runs.
@@ -56,6 +63,14 @@ type syncProgress struct {
 	Elapsed time.Duration
 	// Waiting is true while the job is another sync that runs first.
 	Waiting bool
+}
+
+// jobType is the request's job type, sync when not set.
+func (q syncRequest) jobType() string {
+	if q.JobType == "" {
+		return jobTypeSync
+	}
+	return q.JobType
 }
 
 // syncErrorKind says how a sync went wrong.
@@ -77,6 +92,11 @@ type syncError struct {
 	Cancelled bool // the job was cancelled on our request
 	// Waiting is true when Job is another sync that was to end before ours started.
 	Waiting bool
+	// Attached is true when Job is a job this run attached to rather than started.
+	Attached bool
+	// Outcome is the failed job's attempts summed up; nil when they could
+	// not be read.
+	Outcome *jobOutcome
 	Timeout time.Duration
 	Err     error
 	// ConnectionStatus is the connection's status when Airbyte refused to
@@ -89,7 +109,7 @@ func (e *syncError) Error() string {
 	case syncAlreadyRunning:
 		return fmt.Sprintf("another sync (job %d) is already running on this connection, and if_running is \"fail\"", e.Job.JobID)
 	case syncFailed:
-		return fmt.Sprintf("sync job %d ended %s", e.Job.JobID, e.Job.Status)
+		return fmt.Sprintf("job %d ended %s", e.Job.JobID, e.Job.Status)
 	case syncTimedOut:
 		if e.Waiting {
 			return fmt.Sprintf("another sync (job %d) was still running after %s, so this sync was not started", e.Job.JobID, e.Timeout)
@@ -127,53 +147,107 @@ type syncRunner struct {
 	clock  client.Clock
 }
 
-// run starts a sync of the connection and, when asked, waits for its end.
-// It returns the job as last seen, also alongside an error (a *syncError)
-// whenever a job was started.
+// run starts the job the request asks for and, when asked, waits for its
+// end. It returns the job as last seen, also alongside an error (a
+// *syncError) whenever a job was started or attached to.
+//
+// A sync learns of a running job from Airbyte's refusal to start another.
+// A clear or a refresh looks first: Airbyte would start a clear at once,
+// cancelling the running job.
 func (r *syncRunner) run(ctx context.Context, req syncRequest) (*client.Job, error) {
 	started := r.clock.Now()
 	deadline := started.Add(req.Timeout)
 	for waits := 0; ; waits++ {
-		job, err := r.start(ctx, req.ConnectionID)
-		if err == nil {
+		running, err := r.startUnlessRunning(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		if running.started {
 			if !req.Wait {
-				return job, nil
+				return running.job, nil
 			}
-			return r.follow(ctx, req, job, started, deadline, false)
+			return r.follow(ctx, req, running.job, started, deadline, false)
 		}
-		if !client.IsConflict(err) {
-			if ctx.Err() != nil {
-				return nil, &syncError{Kind: syncInterrupted, Err: ctx.Err()}
+		other := running.job
+		switch {
+		case req.IfRunning == ifRunningFail:
+			return nil, &syncError{Kind: syncAlreadyRunning, Job: other}
+		case req.IfRunning == ifRunningAttach && runsAs(req.jobType(), other.JobType):
+			tflog.Info(ctx, "a job of the same type is running; attaching to it instead of starting another", map[string]any{
+				"connection_id": req.ConnectionID, "job_id": other.JobID})
+			if !req.Wait {
+				return other, nil
 			}
-			return nil, &syncError{Kind: syncStartFailed, Err: err}
+			job, err := r.follow(ctx, req, other, started, deadline, false)
+			var se *syncError
+			if errors.As(err, &se) {
+				se.Attached = true
+			}
+			return job, err
+		case waits == maxRunningWaits:
+			return nil, &syncError{Kind: syncStartFailed, Err: fmt.Errorf("the connection kept running other jobs: waited out %d of them", waits)}
 		}
-		// Another sync is running on this connection.
-		running, lookErr := r.runningJob(ctx, req.ConnectionID)
-		if lookErr != nil {
-			return nil, &syncError{Kind: syncStartFailed, Err: fmt.Errorf("%w (and finding the running job failed: %v)", err, lookErr)}
-		}
-		if running == nil {
-			// A conflict with no sync running: Airbyte syncs only active
-			// connections, and its message ("Could not fulfill request") does
-			// not say so; the connection's status does.
-			return nil, &syncError{Kind: syncStartFailed, Err: err, ConnectionStatus: r.connectionStatus(ctx, req.ConnectionID)}
-		}
-		if req.IfRunning == ifRunningFail {
-			return nil, &syncError{Kind: syncAlreadyRunning, Job: running}
-		}
-		if waits == maxRunningWaits {
-			return nil, &syncError{Kind: syncStartFailed, Err: fmt.Errorf("the connection kept syncing: waited out %d other syncs: %w", waits, err)}
-		}
-		tflog.Info(ctx, "another sync is running; waiting for it to end before starting ours", map[string]any{
-			"connection_id": req.ConnectionID, "job_id": running.JobID})
-		if _, err := r.follow(ctx, req, running, started, deadline, true); err != nil {
+		tflog.Info(ctx, "another job is running; waiting for it to end before starting ours", map[string]any{
+			"connection_id": req.ConnectionID, "job_id": other.JobID})
+		if _, err := r.follow(ctx, req, other, started, deadline, true); err != nil {
 			var se *syncError
 			if errors.As(err, &se) && se.Kind == syncFailed {
-				continue // the other sync failed: ours can start now
+				continue // the other job failed: ours can start now
 			}
 			return nil, err
 		}
 	}
+}
+
+// startResult is a job this run started, or the other job that kept it
+// from starting.
+type startResult struct {
+	job     *client.Job
+	started bool
+}
+
+// startUnlessRunning starts the request's job unless another job of the
+// connection is running, and then returns that one.
+func (r *syncRunner) startUnlessRunning(ctx context.Context, req syncRequest) (startResult, error) {
+	failed := func(err error) error {
+		if ctx.Err() != nil {
+			return &syncError{Kind: syncInterrupted, Err: ctx.Err()}
+		}
+		return &syncError{Kind: syncStartFailed, Err: err}
+	}
+	if req.jobType() != jobTypeSync {
+		running, err := r.runningJob(ctx, req.ConnectionID)
+		switch {
+		case err != nil:
+			return startResult{}, failed(fmt.Errorf("looking for a running job: %w", err))
+		case running != nil:
+			return startResult{job: running}, nil
+		}
+		job, err := r.start(ctx, req)
+		if err != nil {
+			return startResult{}, failed(err)
+		}
+		return startResult{job: job, started: true}, nil
+	}
+	job, err := r.start(ctx, req)
+	if err == nil {
+		return startResult{job: job, started: true}, nil
+	}
+	if !client.IsConflict(err) {
+		return startResult{}, failed(err)
+	}
+	// Another job is running on this connection.
+	running, lookErr := r.runningJob(ctx, req.ConnectionID)
+	if lookErr != nil {
+		return startResult{}, &syncError{Kind: syncStartFailed, Err: fmt.Errorf("%w (and finding the running job failed: %v)", err, lookErr)}
+	}
+	if running == nil {
+		// A conflict with no job running: Airbyte syncs only active
+		// connections, and its message ("Could not fulfill request") does
+		// not say so; the connection's status does.
+		return startResult{}, &syncError{Kind: syncStartFailed, Err: err, ConnectionStatus: r.connectionStatus(ctx, req.ConnectionID)}
+	}
+	return startResult{job: running}, nil
 }
 
 // connectionStatus is the connection's status, or "" when it cannot be read.
@@ -183,80 +257,6 @@ func (r *syncRunner) connectionStatus(ctx context.Context, connectionID string) 
 		return ""
 	}
 	return conn.Status
-}
-
-// maxUnsettledStarts is how many sync starts with an unknown outcome, each
-// shown by the job history to have started nothing, are tried before giving
-// up.
-const maxUnsettledStarts = 3
-
-// start creates a sync job. A start whose outcome is unknown (the response
-// was lost) is settled by looking for the job it may have made, so that a
-// retry never starts a second sync; when it made none, the start is sent
-// again.
-func (r *syncRunner) start(ctx context.Context, connectionID string) (*client.Job, error) {
-	for attempt := 1; ; attempt++ {
-		since := r.clock.Now().Add(-5 * time.Second) // allowing for clock skew between here and Airbyte
-		job, err := r.client.CreateJob(ctx, connectionID, client.JobTypeSync)
-		if !client.IsAmbiguous(err) {
-			return job, err
-		}
-		tflog.Warn(ctx, "starting the sync had an unknown outcome; looking for the job it may have made",
-			map[string]any{"connection_id": connectionID, "error": err.Error()})
-		lookCtx, cancel := ctx, context.CancelFunc(func() {})
-		if ctx.Err() != nil {
-			// Interrupted after the start may have reached Airbyte: look
-			// anyway, briefly, so that a job that was started is known (and
-			// cancelled by the caller) rather than left running unseen.
-			lookCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), cancelTimeout)
-		}
-		found, lookErr := r.jobSince(lookCtx, connectionID, since)
-		cancel()
-		switch {
-		case lookErr != nil:
-			return nil, fmt.Errorf("%w; looking for the job it may have started failed too: %v. "+
-				"Check the connection's job history before starting another sync", err, lookErr)
-		case found != nil:
-			tflog.Info(ctx, "adopted the sync job the failed start made", map[string]any{"job_id": found.JobID})
-			return found, nil
-		case attempt == maxUnsettledStarts || ctx.Err() != nil:
-			return nil, fmt.Errorf("starting the sync failed %d times and the job history shows none of them started a job: %w", attempt, err)
-		}
-		// Nothing was started: starting again makes the only job.
-	}
-}
-
-// jobSince returns the newest sync job of the connection created at or after since.
-func (r *syncRunner) jobSince(ctx context.Context, connectionID string, since time.Time) (*client.Job, error) {
-	page, err := r.client.ListJobs(ctx, client.ListJobsParams{
-		ConnectionID: connectionID, JobType: client.JobTypeSync, OrderBy: client.OrderByCreatedAtDesc, Limit: 5,
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, j := range page.Data {
-		// startTime has whole seconds: compare at that precision.
-		if t, err := client.ParseAirbyteTime(j.StartTime); err == nil && !t.Before(since.Truncate(time.Second)) {
-			return &j, nil
-		}
-	}
-	return nil, nil
-}
-
-// runningJob returns the newest job of the connection that has not ended.
-func (r *syncRunner) runningJob(ctx context.Context, connectionID string) (*client.Job, error) {
-	page, err := r.client.ListJobs(ctx, client.ListJobsParams{
-		ConnectionID: connectionID, OrderBy: client.OrderByCreatedAtDesc, Limit: 10,
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, j := range page.Data {
-		if !j.IsTerminal() {
-			return &j, nil
-		}
-	}
-	return nil, nil
 }
 
 // follow polls the job until it ends, the deadline passes or ctx ends.
@@ -277,10 +277,14 @@ func (r *syncRunner) follow(ctx context.Context, req syncRequest, job *client.Jo
 			lastStatus = job.Status
 		}
 		if job.IsTerminal() {
-			if job.Status.IsFailure() {
-				return job, &syncError{Kind: syncFailed, Job: job}
+			if !job.Status.IsFailure() {
+				return job, nil
 			}
-			return job, nil
+			serr := &syncError{Kind: syncFailed, Job: job, Waiting: waiting}
+			if !waiting {
+				serr.Outcome = jobOutcomeOf(ctx, r.client, job.JobID)
+			}
+			return job, serr
 		}
 		if !now.Before(deadline) {
 			return r.stop(ctx, req, job, &syncError{Kind: syncTimedOut, Job: job, Timeout: req.Timeout, Waiting: waiting})
