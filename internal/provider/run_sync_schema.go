@@ -73,18 +73,19 @@ var runSyncStreamAttrTypes = map[string]attr.Type{"name": types.StringType, "nam
 func (a jobArgs) validate(ctx context.Context) diag.Diagnostics {
 	var diags diag.Diagnostics
 	jobType := a.JobType.ValueString()
-	if !known(a.JobType) {
+	if a.JobType.IsUnknown() {
 		return diags
 	}
 	if jobType == "" {
 		jobType = jobTypeSync
 	}
-	if jobType == jobTypeSync && !a.Streams.IsNull() {
+	if jobType == jobTypeSync && !a.Streams.IsNull() && !a.Streams.IsUnknown() {
 		diags.AddAttributeError(path.Root("streams"), "Streams Of A Sync",
 			"streams chooses the streams of a clear or a refresh; a sync always syncs every stream the connection selects. "+
 				"Remove streams, or set job_type = \"clear\" or \"refresh\".")
 	}
 	switch {
+	case a.RefreshMode.IsUnknown():
 	case jobType == jobTypeRefresh && a.RefreshMode.IsNull():
 		diags.AddAttributeError(path.Root("refresh_mode"), "Refresh Mode Required",
 			"A refresh needs refresh_mode: \"merge\" keeps the destination's data while the streams are read again, \"truncate\" drops it first. "+

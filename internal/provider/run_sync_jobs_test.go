@@ -1,0 +1,83 @@
+package provider
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/client"
+	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/emulator"
+)
+
+// TestAccRunSync_attach: with a sync already running (started through the
+// API), if_running = "attach" starts no job of its own: it waits for the
+// running one and records it.
+func TestAccRunSync_attach(t *testing.T) {
+	e, clk, connID := newSyncEmulator(t, emulator.Options{Seed: 81, JobDuration: 10 * time.Minute})
+	const res = "airbyte_run_sync.s"
+	accTestWithClock(t, clk, resource.TestCase{
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				if _, err := e.apiClient().CreateJob(context.Background(), connID, client.JobTypeSync); err != nil {
+					t.Fatalf("starting a sync through the API: %v", err)
+				}
+			},
+			Config: runSyncConfig(e, connID, `  if_running = "attach"`),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(res, "job_id", "1"),
+				resource.TestCheckResourceAttr(res, "status", "succeeded"),
+				resource.TestCheckResourceAttr(res, "job_type", "sync"),
+				resource.TestCheckResourceAttr(res, "attempts", "1"),
+				func(*terraform.State) error { return e.expectJobs(connID, "succeeded") },
+			),
+		}},
+	})
+}
+
+// TestAccRunSync_attachToAnotherType: a clear does not attach to a running
+// sync: it waits for the sync to end, then runs its own job.
+func TestAccRunSync_attachToAnotherType(t *testing.T) {
+	e, clk, connID := newSyncEmulator(t, emulator.Options{Seed: 82, JobDuration: 10 * time.Minute})
+	const res = "airbyte_run_sync.s"
+	accTestWithClock(t, clk, resource.TestCase{
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				if _, err := e.apiClient().CreateJob(context.Background(), connID, client.JobTypeSync); err != nil {
+					t.Fatalf("starting a sync through the API: %v", err)
+				}
+			},
+			Config: runSyncConfig(e, connID, "  if_running = \"attach\"\n  job_type   = \"clear\""),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(res, "job_id", "2"),
+				resource.TestCheckResourceAttr(res, "status", "succeeded"),
+				resource.TestCheckResourceAttr(res, "job_type", "clear"),
+				func(*terraform.State) error { return e.expectJobs(connID, "succeeded", "succeeded") },
+			),
+		}},
+	})
+}
+
+// TestAccRunSync_jobArgumentsRefusedAtPlan: job arguments that do not fit
+// together are refused at plan, naming the attribute, before any request.
+func TestAccRunSync_jobArgumentsRefusedAtPlan(t *testing.T) {
+	e := newAccEmulator(t, emulator.Options{Seed: 83})
+	const connID = "00000000-0000-4000-8000-000000000000"
+	var steps []resource.TestStep
+	for _, c := range []struct{ body, summary, detail string }{
+		{"  streams = [{ name = \"orders\" }]", "Streams Of A Sync", "a sync always syncs every stream"},
+		{"  job_type = \"refresh\"", "Refresh Mode Required", "A refresh needs refresh_mode"},
+		{"  job_type     = \"clear\"\n  refresh_mode = \"merge\"", "Refresh Mode Without A Refresh", `job_type is "clear"`},
+		{"  job_type = \"clear\"\n  streams  = [{ name = \"a\" }, { name = \"a\" }]", "Stream Listed Twice", `The stream "a" is listed more than once`},
+		{"  job_type = \"backfill\"", "Invalid Attribute Value Match", "job_type value must be one of"},
+		{"  if_running = \"queue\"", "Invalid Attribute Value Match", "if_running value must be one of"},
+	} {
+		steps = append(steps, resource.TestStep{Config: runSyncConfig(e, connID, c.body), PlanOnly: true, ExpectError: diagRE(c.summary, c.detail)})
+	}
+	accParallelTest(t, resource.TestCase{Steps: steps})
+	if n := e.emu.Stats().RequestsTotal; n != 0 {
+		t.Errorf("the emulator had %d requests, want none", n)
+	}
+}
