@@ -81,3 +81,20 @@ func TestAccRunSync_jobArgumentsRefusedAtPlan(t *testing.T) {
 		t.Errorf("the emulator had %d requests, want none", n)
 	}
 }
+
+// TestProtocolRunSyncAction_attach: with a sync running, the action with
+// if_running = "attach" reports that sync's success, and starts none.
+func TestProtocolRunSyncAction_attach(t *testing.T) {
+	e, clk, connID := newSyncEmulator(t, emulator.Options{Seed: 84, JobDuration: 2 * time.Minute})
+	if _, err := e.apiClient().CreateJob(context.Background(), connID, client.JobTypeSync); err != nil {
+		t.Fatal(err)
+	}
+	run := invokeRunSync(t, context.Background(), newActionServer(t, e, clk),
+		map[string]any{"connection_id": connID, "if_running": "attach"}, nil)
+	if hasError(run.diags) || !run.someMatch(`^Sync job 1 of connection .* succeeded`) {
+		t.Fatalf("want the success of job 1 reported\n%s", run)
+	}
+	if err := e.expectJobs(connID, "succeeded"); err != nil {
+		t.Fatal(err)
+	}
+}
