@@ -26,6 +26,7 @@ var clientOperations = []string{
 	"getDestination", "deleteDestination",
 	"getStreamProperties",
 	"getState", "webBackendGetConnection", "listTags",
+	"getJobInfo", "getConnectionStatuses",
 }
 
 // TestMain validates every request the client sends to the emulator, and

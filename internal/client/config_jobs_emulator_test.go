@@ -1,0 +1,78 @@
+package client_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/client"
+	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/emulator"
+)
+
+// TestJobInfoAndStatusesAgainstEmulator follows a sync that fails with a
+// config_error through jobs/get and connections/status.
+func TestJobInfoAndStatusesAgainstEmulator(t *testing.T) {
+	ctx := context.Background()
+	f := newEmulatorFixture(t, emulator.Options{Seed: 23, JobDuration: 10 * time.Second})
+	ws := f.info.Workspaces[0]
+	conn, err := f.client.CreateConnection(ctx, client.ConnectionCreateRequest{
+		Name: "failing", SourceID: ws.Sources[1].SourceID, DestinationID: ws.Destinations[0].DestinationID,
+		Configurations: &client.StreamConfigurations{Streams: []client.StreamConfiguration{{Name: ws.Sources[1].Streams[0]}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses, err := f.client.GetConnectionStatuses(ctx, []string{conn.ConnectionID})
+	if err != nil || len(statuses) != 1 || statuses[0].ConnectionSyncStatus != client.SyncStatusPending || statuses[0].LastSyncJobID != nil {
+		t.Fatalf("status before any sync = %+v, %v; want pending with no job", statuses, err)
+	}
+	if err := f.emu.FailNextSync(conn.ConnectionID); err != nil {
+		t.Fatal(err)
+	}
+	job, err := f.client.CreateJob(ctx, conn.ConnectionID, client.JobTypeSync)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(5 * time.Second)
+	statuses, err = f.client.GetConnectionStatuses(ctx, []string{conn.ConnectionID})
+	if err != nil || statuses[0].ConnectionSyncStatus != client.SyncStatusRunning || statuses[0].ActiveJob == nil ||
+		statuses[0].ActiveJob.ID != job.JobID {
+		t.Fatalf("status while running = %+v, %v; want running with the job active", statuses, err)
+	}
+	f.clock.Advance(10 * time.Second)
+
+	info, err := f.client.GetJobInfo(ctx, job.JobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Job.ID != job.JobID || info.Job.ConfigType != client.JobConfigTypeSync || info.Job.ConfigID != conn.ConnectionID ||
+		info.Job.Status != client.JobStatusFailed || len(info.Job.EnabledStreams) != 1 || info.Job.EnabledStreams[0].Name != ws.Sources[1].Streams[0] {
+		t.Fatalf("job = %+v; want a failed sync of the connection's streams", info.Job)
+	}
+	if len(info.Attempts) != 1 {
+		t.Fatalf("%d attempts; want 1 (a config_error is not retried)", len(info.Attempts))
+	}
+	a := info.Attempts[0].Attempt
+	if a.ID != 0 || a.Status != client.AttemptStatusFailed || a.EndedAt == nil || a.FailureSummary == nil ||
+		len(a.FailureSummary.Failures) != 1 || a.FailureSummary.Failures[0].FailureType != "config_error" {
+		t.Fatalf("attempt = %+v; want one failed attempt with a config_error", a)
+	}
+
+	statuses, err = f.client.GetConnectionStatuses(ctx, []string{conn.ConnectionID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := statuses[0]
+	if s.ConnectionSyncStatus != client.SyncStatusFailed || s.ActiveJob != nil || s.LastSyncJobID == nil || *s.LastSyncJobID != job.JobID ||
+		s.LastSyncAttemptNumber == nil || *s.LastSyncAttemptNumber != 0 || s.FailureReason == nil || s.FailureReason.FailureType != "config_error" ||
+		s.LastSuccessfulSync != nil {
+		t.Fatalf("status after the failure = %+v; want failed with the config_error", s)
+	}
+
+	if _, err := f.client.GetJobInfo(ctx, job.JobID+1000); !client.IsForbidden(err) {
+		t.Fatalf("unknown job: err = %v, want 403", err)
+	}
+	if _, err := f.client.GetConnectionStatuses(ctx, []string{"00000000-0000-4000-8000-000000000000"}); !client.IsForbidden(err) {
+		t.Fatalf("unknown connection: err = %v, want 403", err)
+	}
+}
