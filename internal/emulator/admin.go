@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,9 +22,12 @@ import (
 //	     retry_after (bool);
 //	     answers the resulting faults
 //	POST /_emulator/expire-tokens                          invalidate every issued token (204)
-//	POST /_emulator/connections/{connectionId}/fail-next-sync   the next sync job fails (204); without a body its
-//	     first attempt fails with a config_error (FailNextSync); with {"attempts": n} its first n attempts
-//	     fail and are retried (FailNextSyncAttempts)
+//	POST /_emulator/connections/{connectionId}/fail-next-sync   the next sync job fails (204); body SyncFailure
+//	     (all optional): {"failure_origin": "source", "failure_type": "system_error", "message": "...",
+//	     "stream": "orders", "stream_namespace": "public", "attempts": 3, "partial_success": false};
+//	     without a body its first attempt fails with a config_error (FailNextSync); {"attempts": n} alone
+//	     makes its first n attempts crash and be retried (FailNextSyncAttempts), {"attempts": 0} cancels;
+//	     a bad value is 400 with a message, an unknown connection 404
 //	PUT  /_emulator/connections/{connectionId}             override fields the API cannot set; body
 //	     {"status": "locked", "status_reason": "...", "basic_timing": {"units": 24, "time_unit": "hours"}}
 //	     (all optional); answers the ConnectionResponse
@@ -56,55 +60,29 @@ func (e *Emulator) adminRoutes(mux *http.ServeMux) {
 // not a connection.
 var ErrUnknownConnection = errors.New("unknown connection")
 
-// FailNextSync makes the first attempt of the next sync job created for
-// the connection fail with a config_error, which the server does not retry:
-// the job ends failed when that attempt ends, JobDuration after its creation.
-func (e *Emulator) FailNextSync(connectionID string) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	c := e.connByID[connectionID]
-	if c == nil {
-		return fmt.Errorf("%w: %s", ErrUnknownConnection, connectionID)
-	}
-	c.failNextSync = true
-	return nil
-}
-
-// FailNextSyncAttempts makes the first n attempts of the next sync job
-// created for the connection fail without committing anything. Like the
-// server, the emulator retries after 10 s, 30 s, 90 s and 270 s with the job
-// incomplete in between, so n < 5 ends in success at attempt n and n >= 5
-// ends the job failed after five attempts. n = 0 cancels an earlier call.
-func (e *Emulator) FailNextSyncAttempts(connectionID string, n int) error {
-	if n < 0 {
-		return fmt.Errorf("invalid number of attempts %d", n)
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.connByID[connectionID] == nil {
-		return fmt.Errorf("%w: %s", ErrUnknownConnection, connectionID)
-	}
-	if e.syncFailures == nil {
-		e.syncFailures = map[string]int{}
-	}
-	e.syncFailures[connectionID] = n
-	return nil
-}
-
+// adminFailNextSync plans the next sync's failure. A body with only
+// "attempts": 0 cancels an earlier plan; no body, or one without
+// failure_type and attempts, plans a config_error.
 func (e *Emulator) adminFailNextSync(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Attempts *int `json:"attempts"`
+	var body SyncFailure
+	var raw map[string]json.RawMessage
+	data, err := io.ReadAll(r.Body)
+	if err == nil && len(bytes.TrimSpace(data)) > 0 {
+		if err = json.Unmarshal(data, &raw); err == nil {
+			dec := json.NewDecoder(bytes.NewReader(data))
+			dec.DisallowUnknownFields()
+			err = dec.Decode(&body)
+		}
 	}
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil && !errors.Is(err, io.EOF) {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"message": "fail-next-sync body: " + err.Error()})
 		return
 	}
 	id := r.PathValue("connectionId")
-	var err error
-	if body.Attempts != nil {
-		err = e.FailNextSyncAttempts(id, *body.Attempts)
+	if _, ok := raw["attempts"]; ok && len(raw) == 1 && body.Attempts == 0 {
+		err = e.FailNextSyncAttempts(id, 0)
 	} else {
-		err = e.FailNextSync(id)
+		err = e.FailNextSyncWith(id, body)
 	}
 	switch {
 	case errors.Is(err, ErrUnknownConnection):
@@ -366,7 +344,7 @@ func (e *Emulator) Snapshot() Snapshot {
 			Status: c.status, StatusReason: c.statusReason, ScheduleType: c.scheduleType, CronExpression: c.cronExpression,
 			Prefix: c.prefix, NamespaceDefinition: c.namespaceDefinition, NamespaceFormat: c.namespaceFormat,
 			NonBreaking: c.nonBreaking, Streams: []SnapshotStream{}, TagIDs: []string{}, CreatedAt: c.createdAt,
-			FailNextSync: c.failNextSync, FailNextSyncAttempts: e.syncFailures[c.id], StateType: "not_set",
+			StateType: "not_set",
 		}
 		if c.scheduleType == "basic" {
 			sc.BasicTiming = &BasicTiming{Units: c.basicUnits, TimeUnit: c.basicTimeUnit}
@@ -374,6 +352,11 @@ func (e *Emulator) Snapshot() Snapshot {
 		for _, st := range c.streams {
 			sc.Streams = append(sc.Streams, SnapshotStream{Name: st.name, Namespace: st.namespace, SyncMode: st.publicSyncMode(),
 				CursorField: slices.Clone(st.cursorField), PrimaryKey: cloneKey(st.primaryKey), SelectedFields: cloneKey(st.selectedFields)})
+		}
+		if p, ok := e.plannedFailures[c.id]; ok && p.configError() {
+			sc.FailNextSync = true
+		} else if ok {
+			sc.FailNextSyncAttempts = p.attempts
 		}
 		sc.TagIDs = append(sc.TagIDs, c.tagIDs...)
 		if state := e.states[c.id]; state != nil {

@@ -65,24 +65,9 @@ type failureReason struct {
 	Stacktrace      string `json:"stacktrace,omitempty"`
 	Retryable       *bool  `json:"retryable,omitempty"`
 	Timestamp       int64  `json:"timestamp"`
-}
-
-// configErrorFailure is what a connector's config_error trace message
-// becomes (airbytehq/airbyte-platform@310e6cb: airbyte-commons-worker/src/main/kotlin/io/airbyte/workers/helper/FailureHelper.kt,
-// genericFailure): a config_error fails the job without a retry.
-func configErrorFailure(t time.Time) failureReason {
-	return failureReason{FailureOrigin: "source", FailureType: "config_error",
-		ExternalMessage: "The source rejected its configuration (emulated config_error).",
-		InternalMessage: "emulated config_error", Timestamp: t.UnixMilli()}
-}
-
-// sourceCrashFailure is a source that exits without a trace message
-// (FailureHelper.kt, sourceFailure): no failure type, so it is retried.
-func sourceCrashFailure(t time.Time) failureReason {
-	return failureReason{FailureOrigin: "source", ExternalMessage: "Something went wrong within the source connector",
-		InternalMessage: "Source process exited with non-zero exit code 1",
-		Stacktrace:      "io.airbyte.workers.exception.WorkerException: Source process exited with non-zero exit code 1",
-		Timestamp:       t.UnixMilli()}
+	// stream is stored with the failure, but JobConverter and
+	// ConnectionsHandler.mapFailureReason leave it out of every answer.
+	stream *streamDescriptor
 }
 
 // cancellationFailure is added to the attempt a cancellation ends
@@ -93,16 +78,8 @@ func cancellationFailure(t time.Time) failureReason {
 		ExternalMessage: "This attempt was cancelled", Timestamp: t.UnixMilli()}
 }
 
-// plannedFailure says how a job's attempts fail.
-type plannedFailure struct {
-	configError bool // the first attempt fails with a config_error
-	attempts    int  // the first attempts fail with a source crash, committing nothing
-}
-
 // succeeds reports whether attempt n of the job will succeed if it runs to its end.
-func (j *job) succeeds(n int) bool {
-	return !(j.failure.configError && n == 0) && n >= j.failure.attempts
-}
+func (j *job) succeeds(n int) bool { return !j.failure.fails(n) }
 
 func (j *job) current() *attempt {
 	if len(j.attempts) == 0 {
@@ -150,25 +127,31 @@ func (e *Emulator) endAttempt(j *job, t time.Time) {
 	if j.succeeds(a.number) {
 		a.status, a.output = statusSucceeded, true
 		a.rows, a.bytes = e.finalFigures(j)
-		j.rows, j.bytes = a.rows, a.bytes
+		j.rows, j.bytes = j.rows+a.rows, j.bytes+a.bytes
 		j.finish(statusSucceeded, t)
 		j.resetRowsCleared = true
 		e.recordSuccess(j)
 		return
 	}
-	noProgress := false
-	a.status, a.partialSuccess = statusFailed, &noProgress
-	if j.failure.configError && a.number == 0 {
-		a.failures = []failureReason{configErrorFailure(t)}
+	// The attempt's output holds what it committed; partialSuccess is
+	// recordsCommitted > 0 (ConnectionManagerWorkflowImpl.getFailStatus).
+	f := j.failure
+	reason := f.reason
+	reason.Timestamp = t.UnixMilli()
+	a.status, a.failures = statusFailed, []failureReason{reason}
+	if f.partial {
+		a.output = true
+		a.rows, a.bytes = e.partialFigures(j)
+		j.rows, j.bytes = j.rows+a.rows, j.bytes+a.bytes
+	}
+	progress := a.rows > 0
+	a.partialSuccess = &progress
+	j.retries.add(progress)
+	if f.configError() || !j.retries.shouldRetry(e.opts.SyncRetries.withDefaults()) {
 		j.finish(statusFailed, t)
 		return
 	}
-	a.failures = []failureReason{sourceCrashFailure(t)}
-	if failures := a.number + 1; failures < maxSuccessiveCompleteFailures {
-		j.status, j.updatedAt, j.next = statusIncomplete, t, t.Add(completeFailureBackoff(failures))
-		return
-	}
-	j.finish(statusFailed, t)
+	j.status, j.updatedAt, j.next = statusIncomplete, t, t.Add(j.retries.backoff())
 }
 
 // cancelJobAt cancels a live job at t: its running attempt fails with a
@@ -195,27 +178,41 @@ func (j *job) finish(status string, t time.Time) {
 	j.status, j.updatedAt, j.endedAt = status, t, t
 }
 
-// runningFigures are the rows and bytes committed by the running attempt
-// at t: a share of the final figures for an attempt that will succeed,
-// nothing for one that will fail (its failure is a complete one).
+// runningFigures are the rows and bytes the job has committed at t: those
+// of its ended attempts plus a share of what the running attempt will
+// commit (nothing for an attempt that fails completely).
 func (e *Emulator) runningFigures(j *job, t time.Time) (rows, bytes int64) {
+	rows, bytes = j.rows, j.bytes
 	a := j.current()
-	if j.status != statusRunning || a == nil || !j.succeeds(a.number) || j.run <= 0 {
-		return 0, 0
+	if j.status != statusRunning || a == nil || j.run <= 0 {
+		return rows, bytes
 	}
 	p := min(float64(t.Sub(a.createdAt))/float64(j.run), 1)
 	if p <= 0 {
-		return 0, 0
+		return rows, bytes
 	}
+	var r, b int64
+	switch {
+	case j.succeeds(a.number):
+		r, b = e.finalFigures(j)
+	case j.failure.partial:
+		r, b = e.partialFigures(j)
+	}
+	return rows + int64(float64(r)*p), bytes + int64(float64(b)*p)
+}
+
+// partialFigures are what an attempt that fails after some progress
+// commits: a third of a full sync's figures.
+func (e *Emulator) partialFigures(j *job) (rows, bytes int64) {
 	rows, bytes = e.finalFigures(j)
-	return int64(float64(rows) * p), int64(float64(bytes) * p)
+	return rows / 3, bytes / 3
 }
 
 // finalFigures are the rows and bytes a successful sync attempt commits,
 // deterministic from the seed and the job id; resets and syncs of no
 // streams commit nothing.
 func (e *Emulator) finalFigures(j *job) (rows, bytes int64) {
-	if j.jobType != "sync" || len(j.streams) == 0 {
+	if j.jobType == "reset" || len(j.streams) == 0 {
 		return 0, 0
 	}
 	h := splitmix(uint64(e.opts.Seed)*0x9e3779b97f4a7c15 ^ uint64(j.id))
@@ -233,15 +230,22 @@ func splitmix(x uint64) uint64 {
 
 // clearStateForFirstAttempt deletes state when a job's first attempt is
 // created: a reset deletes its streams' state, a sync its full_refresh
-// streams' state
+// streams' state, a refresh both its refreshed and its full_refresh
+// streams' state, whatever the refresh mode
 // (airbytehq/airbyte-platform@310e6cb: airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/handlers/AttemptHandler.kt,
 // updateGenerationAndStateForFirstAttempt).
 func (e *Emulator) clearStateForFirstAttempt(j *job) {
 	del := map[streamDescriptor]bool{}
 	for _, s := range j.streams {
-		if j.jobType == "reset" || s.fullRefresh {
+		if j.jobType != "reset" && s.fullRefresh {
 			del[s.descriptor] = true
 		}
+	}
+	for _, s := range j.resetStreams {
+		del[s] = true
+	}
+	for _, r := range j.refreshStreams {
+		del[r.descriptor] = true
 	}
 	e.bulkDeleteState(j.connectionID, del)
 }

@@ -31,14 +31,14 @@ type globalState struct {
 	StreamStates []streamState  `json:"streamStates"`
 }
 
-// recordSuccess writes the state a successful sync leaves behind: a sync
-// of a CDC source writes global state for every selected stream; any other
+// recordSuccess writes the state a successful sync or refresh leaves
+// behind: a sync of a CDC source writes global state for every selected stream; any other
 // sync writes stream state for its incremental streams (and leaves the
 // state alone when there are none). A reset has nothing to write: its first
 // attempt already cleared the state (clearStateForFirstAttempt).
 func (e *Emulator) recordSuccess(j *job) {
 	c := e.connByID[j.connectionID]
-	if c == nil || j.jobType != "sync" {
+	if c == nil || j.jobType == "reset" {
 		return
 	}
 	cursor := j.endedAt.UTC().Format(time.RFC3339)
@@ -297,8 +297,8 @@ func (e *Emulator) webBackendJSON(c *connection) webBackendConnection {
 		if j.connectionID != c.id {
 			continue
 		}
-		if !j.terminal() && j.jobType == "sync" {
-			out.IsSyncing = true // resets do not count (Job.SYNC_REPLICATION_TYPES)
+		if !j.terminal() && j.jobType != "reset" {
+			out.IsSyncing = true // syncs and refreshes; resets do not count (Job.SYNC_REPLICATION_TYPES)
 		}
 		if j.jobType == "sync" {
 			created := j.createdAt.Unix()

@@ -18,6 +18,7 @@ type jobRead struct {
 	ConfigID       string             `json:"configId"`
 	EnabledStreams []streamDescriptor `json:"enabledStreams"`
 	ResetConfig    *resetConfig       `json:"resetConfig,omitempty"`
+	RefreshConfig  *refreshConfig     `json:"refreshConfig,omitempty"`
 	CreatedAt      int64              `json:"createdAt"`
 	UpdatedAt      int64              `json:"updatedAt"`
 	Status         string             `json:"status"`
@@ -25,6 +26,10 @@ type jobRead struct {
 
 type resetConfig struct {
 	StreamsToReset []streamDescriptor `json:"streamsToReset"`
+}
+
+type refreshConfig struct {
+	StreamsToRefresh []streamDescriptor `json:"streamsToRefresh"`
 }
 
 type attemptInfoRead struct {
@@ -83,9 +88,21 @@ func jobReadOf(j *job) jobRead {
 	for _, s := range j.streams {
 		out.EnabledStreams = append(out.EnabledStreams, s.descriptor)
 	}
-	if j.jobType == "reset" {
+	switch j.jobType {
+	case "reset":
+		// Config API clears are resets too: both controllers call
+		// SchedulerHandler.resetConnection, and the job creator writes
+		// RESET_CONNECTION; no job of this server version is a clear.
 		out.ConfigType = "reset_connection"
-		out.ResetConfig = &resetConfig{StreamsToReset: slices.Clone(out.EnabledStreams)}
+		out.ResetConfig = &resetConfig{StreamsToReset: slices.Clone(j.resetStreams)}
+	case "refresh":
+		out.ConfigType = "refresh"
+		if len(j.refreshStreams) > 0 { // extractRefreshConfigIfNeeded leaves an empty list out
+			out.RefreshConfig = &refreshConfig{StreamsToRefresh: []streamDescriptor{}}
+			for _, r := range j.refreshStreams {
+				out.RefreshConfig.StreamsToRefresh = append(out.RefreshConfig.StreamsToRefresh, r.descriptor)
+			}
+		}
 	}
 	return out
 }
@@ -151,13 +168,18 @@ func (e *Emulator) getJobInfo(w http.ResponseWriter, r *http.Request, _ string) 
 	case j == nil:
 		writeConfigForbidden(w, r)
 	default:
-		out := jobInfoRead{Job: jobReadOf(j), Attempts: []attemptInfoRead{}}
-		for _, a := range j.attempts {
-			out.Attempts = append(out.Attempts, attemptInfoRead{Attempt: e.attemptReadOf(j, a), LogType: "formatted",
-				Logs: logLines{LogLines: []string{}}})
-		}
-		writeJSON(w, http.StatusOK, out)
+		writeJSON(w, http.StatusOK, e.jobInfoOf(j))
 	}
+}
+
+// jobInfoOf is JobConverter.getJobInfoRead.
+func (e *Emulator) jobInfoOf(j *job) jobInfoRead {
+	out := jobInfoRead{Job: jobReadOf(j), Attempts: []attemptInfoRead{}}
+	for _, a := range j.attempts {
+		out.Attempts = append(out.Attempts, attemptInfoRead{Attempt: e.attemptReadOf(j, a), LogType: "formatted",
+			Logs: logLines{LogLines: []string{}}})
+	}
+	return out
 }
 
 // connectionStatusRead is ConnectionStatusRead.

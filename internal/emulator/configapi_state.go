@@ -39,7 +39,7 @@ var connectionStateTypes = []string{"global", "stream", "legacy", "not_set"}
 // and refresh jobs only; resets do not count).
 func (e *Emulator) syncRunning(connectionID string) bool {
 	return slices.ContainsFunc(e.jobs, func(j *job) bool {
-		return j.connectionID == connectionID && j.jobType == "sync" && !j.terminal()
+		return j.connectionID == connectionID && (j.jobType == "sync" || j.jobType == "refresh") && !j.terminal()
 	})
 }
 

@@ -37,7 +37,6 @@ type connection struct {
 	streams                 []configuredStream
 	createdAt               int64
 	tagIDs                  []string // attached tags, first-attached order
-	failNextSync            bool
 }
 
 func (e *Emulator) addConnection(c *connection) {

@@ -29,23 +29,24 @@ type Emulator struct {
 	clientID     string
 	clientSecret string
 
-	mu           sync.Mutex
-	faults       Faults
-	ids          *idSource
-	chaos        *rand.Rand
-	tokens       map[string]time.Time // access token → expiry
-	workspaces   []*workspace
-	sources      []*source
-	destinations []*destination
-	connections  []*connection
-	connByID     map[string]*connection
-	tags         []*tagRow // insertion order
-	jobs         []*job
-	nextJobID    int64
-	syncFailures map[string]int // connection id → failing attempts planned for its next sync
-	states       map[string]*connectionState
-	stats        Stats
-	window       []time.Time // accepted requests in the last second
+	mu              sync.Mutex
+	faults          Faults
+	ids             *idSource
+	chaos           *rand.Rand
+	tokens          map[string]time.Time // access token → expiry
+	workspaces      []*workspace
+	sources         []*source
+	destinations    []*destination
+	connections     []*connection
+	connByID        map[string]*connection
+	tags            []*tagRow // insertion order
+	jobs            []*job
+	nextJobID       int64
+	plannedFailures map[string]plannedFailure // connection id → how its next sync fails
+	refreshes       map[string][]refreshRow   // connection id → stream_refreshes rows
+	states          map[string]*connectionState
+	stats           Stats
+	window          []time.Time // accepted requests in the last second
 }
 
 // New returns an emulator with its seed data, ready to serve.
@@ -238,6 +239,11 @@ func (e *Emulator) routes() *http.ServeMux {
 		{method: "POST", pattern: "/state/create_or_update_safe", config: true, handler: e.createOrUpdateStateSafe},
 		{method: "POST", pattern: "/jobs/get", config: true, handler: e.getJobInfo},
 		{method: "POST", pattern: "/connections/status", config: true, handler: e.getConnectionStatuses},
+		{method: "POST", pattern: "/connections/reset", config: true, handler: e.resetConnection},
+		{method: "POST", pattern: "/connections/clear", config: true, handler: e.resetConnection},
+		{method: "POST", pattern: "/connections/reset/stream", config: true, handler: e.resetConnectionStream},
+		{method: "POST", pattern: "/connections/clear/stream", config: true, handler: e.resetConnectionStream},
+		{method: "POST", pattern: "/connections/refresh", config: true, handler: e.refreshConnectionStream},
 	}
 	for _, rt := range config {
 		mux.Handle(rt.method+" "+configPrefix+rt.pattern, e.wrap(rt, configPrefix))

@@ -9,21 +9,27 @@ import (
 	"time"
 )
 
-// job is a sync or reset job; its lifecycle is in attempts.go.
+// job is a sync, reset or refresh job; its lifecycle is in attempts.go.
 type job struct {
 	id           int64
 	connectionID string
-	jobType      string // sync or reset, as the public API names them
+	jobType      string // sync, reset or refresh, as the public API names them
 	createdAt    time.Time
 	run          time.Duration // length of each attempt
-	streams      []jobStream   // the connection's selected streams at creation
-	failure      plannedFailure
-	status       string    // pending, running, incomplete, succeeded, failed or cancelled
-	updatedAt    time.Time // last status change
-	next         time.Time // when the running attempt ends or the next one starts
-	endedAt      time.Time // when it reached a terminal status
-	attempts     []*attempt
-	rows, bytes  int64 // committed figures once terminal
+	streams      []jobStream   // the connection's selected streams at creation; a reset's only those it resets
+	// resetStreams are a reset's streamsToReset, as requested (they may
+	// name streams the connection does not have).
+	resetStreams []streamDescriptor
+	// refreshStreams are a refresh's streamsToRefresh.
+	refreshStreams []refreshRow
+	failure        plannedFailure
+	retries        retryCounts
+	status         string    // pending, running, incomplete, succeeded, failed or cancelled
+	updatedAt      time.Time // last status change
+	next           time.Time // when the running attempt ends or the next one starts
+	endedAt        time.Time // when it reached a terminal status
+	attempts       []*attempt
+	rows, bytes    int64 // committed figures once terminal
 	// resetRowsCleared is set when a reset job's stream_reset rows are
 	// deleted: on success or a manual cancellation.
 	resetRowsCleared bool
@@ -68,10 +74,8 @@ func (e *Emulator) newJob(c *connection, jobType string, now time.Time) *job {
 		j.streams = append(j.streams, jobStream{descriptor: streamDescriptor{Name: s.name, Namespace: s.namespace},
 			fullRefresh: s.syncMode != syncIncremental})
 	}
-	if jobType == "sync" {
-		j.failure = plannedFailure{configError: c.failNextSync, attempts: e.syncFailures[c.id]}
-		c.failNextSync = false
-		delete(e.syncFailures, c.id)
+	if jobType == "sync" || jobType == "refresh" {
+		j.failure = e.takePlannedFailure(c.id)
 	}
 	e.nextJobID++
 	e.jobs = append(e.jobs, j)
@@ -88,18 +92,67 @@ func (e *Emulator) activeJob(connectionID string) *job {
 	return nil
 }
 
-// resetRowsLeft reports whether stream_reset rows remain for the
-// connection: its latest reset job neither succeeded nor was cancelled by
-// hand (a reset cancelled because the connection was inactive, or replaced
-// by another reset, keeps them), so the next job created is a reset
+// resetRowsLeft returns the stream_reset rows left for the connection: the
+// streams of its latest reset job when that job neither succeeded nor was
+// cancelled by hand (a reset cancelled because the connection was inactive,
+// or replaced by another reset, keeps them). While there are any, the next
+// job created is a reset of them
 // (airbytehq/airbyte-platform@310e6cb: airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/handlers/SchedulerHandler.kt, createJob).
-func (e *Emulator) resetRowsLeft(connectionID string) bool {
+func (e *Emulator) resetRowsLeft(connectionID string) []streamDescriptor {
 	for _, j := range slices.Backward(e.jobs) {
 		if j.connectionID == connectionID && j.jobType == "reset" {
-			return !j.resetRowsCleared
+			if j.resetRowsCleared {
+				return nil
+			}
+			return j.resetStreams
 		}
 	}
-	return false
+	return nil
+}
+
+// nextJob creates the job the connection manager workflow creates when a
+// run starts (SchedulerHandler.createJob): a reset of the stream_reset
+// rows if there are any, else a refresh of the stream_refreshes rows
+// (which creating it deletes, DefaultJobCreator.createRefreshConnection),
+// else a sync.
+func (e *Emulator) nextJob(c *connection, now time.Time) *job {
+	if rows := e.resetRowsLeft(c.id); len(rows) > 0 {
+		return e.newResetJob(c, rows, now)
+	}
+	if rows := e.refreshes[c.id]; len(rows) > 0 {
+		j := e.newJob(c, "refresh", now)
+		j.refreshStreams = rows
+		delete(e.refreshes, c.id)
+		return j
+	}
+	return e.newJob(c, "sync", now)
+}
+
+// newResetJob creates a reset of the given streams plus any stream_reset
+// rows left (the rows are a set per connection). Its configured catalog is
+// the connection's streams among them (DefaultJobCreator.createResetConnectionJob,
+// CatalogTransforms.updateCatalogForReset).
+func (e *Emulator) newResetJob(c *connection, streams []streamDescriptor, now time.Time) *job {
+	rows := slices.Clone(e.resetRowsLeft(c.id))
+	for _, s := range streams {
+		if !slices.Contains(rows, s) {
+			rows = append(rows, s)
+		}
+	}
+	j := e.newJob(c, "reset", now)
+	j.resetStreams = rows
+	j.streams = slices.DeleteFunc(j.streams, func(s jobStream) bool { return !slices.Contains(rows, s.descriptor) })
+	return j
+}
+
+// allStreams is ConnectionService.getAllStreamsForConnection: the
+// descriptors of the connection's configured streams.
+func allStreams(c *connection) []streamDescriptor {
+	out := []streamDescriptor{}
+	for _, s := range c.streams {
+		out = append(out, streamDescriptor{Name: s.name, Namespace: s.namespace})
+	}
+	return out
 }
 
 // jobView is a job's status, update time and figures at now.
@@ -229,30 +282,37 @@ func (e *Emulator) createJob(w http.ResponseWriter, r *http.Request, _ string) {
 			// answers the same at once.
 			writeProblem(w, stateConflict(conflictMessage))
 		default:
-			jobType := "sync"
-			if e.resetRowsLeft(c.id) {
-				jobType = "reset"
-			}
-			writeJSON(w, http.StatusOK, e.jobJSON(e.newJob(c, jobType, now), now, false))
+			writeJSON(w, http.StatusOK, e.jobJSON(e.nextJob(c, now), now, false))
 		}
 		return
 	}
 	// reset and clear both start a reset_connection job, with no status check.
-	if c.status == "deprecated" {
+	j, ok := e.startReset(c, allStreams(c), now)
+	if !ok {
 		// The deleted workflow cannot be signalled (TemporalClient.resetConnection).
 		writeProblem(w, stateConflict(conflictMessage))
 		return
 	}
-	if active != nil {
-		// The reset signal cancels the job to run the reset next
-		// (ConnectionManagerWorkflowImpl.resetConnection).
+	writeJSON(w, http.StatusOK, e.jobJSON(j, now, false))
+}
+
+// startReset is TemporalClient.resetConnection: it writes stream_reset rows
+// for the streams and signals the workflow, whose reset signal cancels the
+// job under way so the reset runs next
+// (ConnectionManagerWorkflowImpl.resetConnection). A deleted connection's
+// workflow cannot be signalled: ok is false. With no rows at all the run
+// the signal starts is whatever nextJob makes of it.
+func (e *Emulator) startReset(c *connection, streams []streamDescriptor, now time.Time) (j *job, ok bool) {
+	if c.status == "deprecated" {
+		return nil, false
+	}
+	if active := e.activeJob(c.id); active != nil {
 		e.cancelJobAt(active, now)
 	}
-	jobType := "reset"
-	if len(c.streams) == 0 && !e.resetRowsLeft(c.id) {
-		jobType = "sync" // no stream_reset rows were written
+	if len(streams) == 0 && len(e.resetRowsLeft(c.id)) == 0 {
+		return e.nextJob(c, now), true
 	}
-	writeJSON(w, http.StatusOK, e.jobJSON(e.newJob(c, jobType, now), now, false))
+	return e.newResetJob(c, streams, now), true
 }
 
 // findJob parses the jobId path value and writes the error response itself

@@ -54,6 +54,9 @@ type Options struct {
 	// runs for the rest. A failed attempt that is retried takes as long again
 	// after the server's back-off.
 	JobDuration time.Duration
+	// SyncRetries are the retry limits of sync jobs; zero fields take the
+	// server's defaults.
+	SyncRetries RetryLimits
 	// TokenTTL is the lifetime of tokens from POST /applications/token.
 	TokenTTL time.Duration
 	// SeedConnections pre-creates this many connections in the first
