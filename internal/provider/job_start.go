@@ -136,6 +136,50 @@ func (r *syncRunner) jobSince(ctx context.Context, req syncRequest, since time.T
 	return nil, nil
 }
 
+// resolveStreams checks the request's streams against the connection's and
+// gives each its namespace: Airbyte matches streams by name and namespace,
+// and would clear nothing of a stream named without the namespace it has.
+// A name alone must name one stream of the connection.
+func (r *syncRunner) resolveStreams(ctx context.Context, req *syncRequest) error {
+	if len(req.Streams) == 0 {
+		return nil
+	}
+	conn, err := r.client.GetConnection(ctx, req.ConnectionID)
+	if err != nil {
+		return &syncError{Kind: syncStartFailed, Err: fmt.Errorf("reading the connection's streams: %w", err)}
+	}
+	var names []string
+	for _, s := range conn.Configurations.Streams {
+		names = append(names, streamName(client.StreamDescriptor{Name: s.Name, Namespace: s.Namespace}))
+	}
+	for i, want := range req.Streams {
+		var found []client.StreamDescriptor
+		for _, s := range conn.Configurations.Streams {
+			if s.Name == want.Name && (want.Namespace == "" || s.Namespace == want.Namespace) {
+				found = append(found, client.StreamDescriptor{Name: s.Name, Namespace: s.Namespace})
+			}
+		}
+		switch {
+		case len(found) == 0:
+			return &syncError{Kind: syncBadStreams, Err: fmt.Errorf("streams[%d]: %q is not a stream the connection syncs; its streams are %s. "+
+				"Name one of them (with its namespace where the source has several streams of that name)", i, streamName(want), quoteList(names, 20))}
+		case len(found) > 1:
+			return &syncError{Kind: syncBadStreams, Err: fmt.Errorf("streams[%d]: the connection syncs several streams named %q, in the namespaces %s. "+
+				"Set namespace to say which", i, want.Name, quoteList(namespacesOf(found), 0))}
+		}
+		req.Streams[i] = found[0]
+	}
+	return nil
+}
+
+func namespacesOf(streams []client.StreamDescriptor) []string {
+	var out []string
+	for _, s := range streams {
+		out = append(out, s.Namespace)
+	}
+	return out
+}
+
 // runningJob returns the newest job of the connection that has not ended.
 func (r *syncRunner) runningJob(ctx context.Context, connectionID string) (*client.Job, error) {
 	page, err := r.client.ListJobs(ctx, client.ListJobsParams{

@@ -108,8 +108,11 @@ func describeSyncError(err error, req syncRequest, workspaceID, webRoot string) 
 		if se.Err != nil && !errors.Is(se.Err, context.Canceled) && !errors.Is(se.Err, context.DeadlineExceeded) {
 			detail += fmt.Sprintf(" Also: %v.", se.Err)
 		}
+	case syncBadStreams:
+		summary = "Invalid Streams"
+		detail = fmt.Sprintf("Nothing was started on the connection %q. %v.", req.ConnectionID, se.Err)
 	default:
-		summary = "Cannot Start Sync"
+		summary = "Cannot Start " + jobNoun(req.jobType())
 		detail = fmt.Sprintf("Airbyte did not start a sync of the connection %q: %v.", req.ConnectionID, se.Err)
 		switch {
 		case se.ConnectionStatus != "" && se.ConnectionStatus != client.ConnectionStatusActive:

@@ -98,3 +98,20 @@ func TestProtocolRunSyncAction_attach(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAccRunSync_unknownStreamStartsNothing: a clear of a stream the
+// connection does not sync fails before anything starts, listing the
+// connection's streams.
+func TestAccRunSync_unknownStreamStartsNothing(t *testing.T) {
+	e, clk, connID := newSyncEmulator(t, emulator.Options{Seed: 85})
+	accTestWithClock(t, clk, resource.TestCase{
+		Steps: []resource.TestStep{{
+			Config: runSyncConfig(e, connID, "  job_type = \"clear\"\n  streams  = [{ name = \"orders\" }]"),
+			ExpectError: diagRE("Invalid Streams", `Nothing was started on the connection "`+connID+
+				`". streams[0]: "orders" is not a stream the connection syncs; its streams are "public.users", "public.events".`),
+		}},
+	})
+	if jobs := e.jobsOf(connID); len(jobs) != 0 {
+		t.Errorf("the emulator has jobs %+v, want none", jobs)
+	}
+}

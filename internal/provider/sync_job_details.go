@@ -58,8 +58,9 @@ type streamFigures struct {
 	BytesCommitted   *int64
 }
 
-// outcomeOf sums up a job read with jobs/get. The failure is the first one
-// of the last failed attempt, as Airbyte's connection status shows it,
+// outcomeOf sums up a job read with jobs/get. The failure, for a job that
+// did not succeed, is the first one of the last failed attempt, as
+// Airbyte's connection status shows it,
 // skipping the cancellation note a cancelled attempt also carries when it
 // has a real failure. A job succeeded partially when any of its failed
 // attempts committed records.
@@ -92,6 +93,9 @@ func outcomeOf(info *client.JobInfo) jobOutcome {
 			sf.RecordsRejected = addFigure(sf.RecordsRejected, s.Stats.RecordsRejected)
 			sf.BytesCommitted = addFigure(sf.BytesCommitted, s.Stats.BytesCommitted)
 		}
+	}
+	if info.Job.Status == client.JobStatusSucceeded {
+		out.Failure = nil // a failed attempt that a later one made good did not end the job
 	}
 	for _, sf := range byStream {
 		out.Streams = append(out.Streams, *sf)

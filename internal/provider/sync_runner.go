@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -82,6 +83,7 @@ const (
 	syncFailed
 	syncTimedOut
 	syncInterrupted
+	syncBadStreams
 )
 
 // syncError is a sync that did not succeed. Job is the job as last seen,
@@ -135,6 +137,9 @@ func (e *syncError) Error() string {
 		}
 		return fmt.Sprintf("the wait for the sync (%s) was interrupted; %s", id, what)
 	}
+	if e.Kind == syncBadStreams {
+		return e.Err.Error()
+	}
 	return fmt.Sprintf("starting a sync failed: %v", e.Err)
 }
 
@@ -157,6 +162,10 @@ type syncRunner struct {
 func (r *syncRunner) run(ctx context.Context, req syncRequest) (*client.Job, error) {
 	started := r.clock.Now()
 	deadline := started.Add(req.Timeout)
+	req.Streams = slices.Clone(req.Streams)
+	if err := r.resolveStreams(ctx, &req); err != nil {
+		return nil, err
+	}
 	for waits := 0; ; waits++ {
 		running, err := r.startUnlessRunning(ctx, req)
 		if err != nil {
