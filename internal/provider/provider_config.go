@@ -35,8 +35,8 @@ type providerSettings struct {
 	workspaceID        string
 	workspaceIDFromEnv bool
 	// stateLoss is what a plan that loses sync state reports (state_loss).
-	stateLoss         string
-	stateLossFromEnv  bool
+	stateLoss        string
+	stateLossFromEnv bool
 }
 
 // settingsFromConfig merges configuration values with environment variables (read through getenv).
