@@ -227,9 +227,12 @@ resource "airbyte_connection" "test" {
 	}
 	fresh := func() { e.emu.ResetStats(); rec.take() }
 
+	// accParallelTest with the provider's plans recorded.
 	requireTerraform(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
+		// The plans after the last step, equal to state, and the destroy report nothing.
+		CheckDestroy: func(*terraform.State) error { return rec.expect() },
 		Steps: []resource.TestStep{
 			{
 				// A create reports nothing.
