@@ -265,6 +265,40 @@ func TestPatchDropsStateOfStreamsWhoseSyncModeChanged(t *testing.T) {
 	}
 }
 
+// TestPatchKeepsStateOfDroppedStreams: a PATCH that leaves a stream out of
+// configurations.streams keeps its state, and the stream resumes from it
+// when listed again: the server deletes the state of deselected streams
+// only under the reset-stream-state-on-disable feature flag, off by
+// default. Cursor and primary key changes keep the state too.
+// airbytehq/airbyte-platform@310e6cb: airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/handlers/ConnectionsHandler.kt
+// (updateConnection, deleteStateForStreamsWithSyncModeChanged), airbyte-featureflag/src/main/kotlin/FlagDefinitions.kt
+// (ResetStreamsStateWhenDisabled).
+func TestPatchKeepsStateOfDroppedStreams(t *testing.T) {
+	e := newEnv(t, Options{Seed: 3})
+	id := e.newConnection(stripe, map[string]any{"configurations": map[string]any{"streams": []any{
+		map[string]any{"name": "customers", "syncMode": "incremental_append"},
+		map[string]any{"name": "charges", "syncMode": "incremental_append"},
+	}}})
+	e.startJob(id, "sync")
+	e.clock.Add(time.Minute)
+	before := e.expect(e.config("/state/get", map[string]any{"connectionId": id}), 200).json(t)
+	if before["stateType"] != "stream" || len(before["streamState"].([]any)) != 2 {
+		t.Fatalf("state after sync: %v", before)
+	}
+	e.expect(e.call("PATCH", "/connections/"+id, map[string]any{"configurations": map[string]any{"streams": []any{
+		map[string]any{"name": "charges", "syncMode": "incremental_deduped_history", "cursorField": []any{"amount"}, "primaryKey": []any{[]any{"id"}}},
+	}}}), 200)
+	e.expect(e.call("PATCH", "/connections/"+id, map[string]any{"configurations": map[string]any{"streams": []any{
+		map[string]any{"name": "customers", "syncMode": "incremental_append"},
+		map[string]any{"name": "charges", "syncMode": "incremental_append"},
+	}}}), 200)
+	after := e.expect(e.config("/state/get", map[string]any{"connectionId": id}), 200).json(t)
+	if !reflect.DeepEqual(after["streamState"], before["streamState"]) {
+		t.Errorf("state after dropping customers, changing the cursor and key of charges, and listing customers again:\n%v\nwant it unchanged:\n%v",
+			after, before)
+	}
+}
+
 // TestDeletedActorsStayReadable: a deleted source or destination is
 // tombstoned with a null configuration; GET still answers 200, a second
 // DELETE 204, and lists show it only with includeDeleted.

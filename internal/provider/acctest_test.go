@@ -36,7 +36,7 @@ import (
 // them into its configuration. Tests that need one set it with t.Setenv.
 func TestMain(m *testing.M) {
 	for _, name := range []string{envServerURL, envConfigAPIURL, envWorkspaceID, envClientID, envClientSecret,
-		envTokenURL, envBearerToken, envUsername, envPassword} {
+		envTokenURL, envBearerToken, envUsername, envPassword, envStateLoss} {
 		os.Unsetenv(name)
 	}
 	os.Exit(conformance.Run(m, conformance.HandlerOptions{CheckRequests: true, CheckResponses: true}))

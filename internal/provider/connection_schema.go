@@ -54,7 +54,9 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 		MarkdownDescription: "An Airbyte connection: the link between a source and a destination, with the streams it syncs " +
 			"and when it syncs them. Every argument of the official Airbyte provider's `airbyte_connection` is accepted with the " +
 			"same meaning, so an existing configuration moves over unchanged. An optional argument left out of the configuration " +
-			"keeps the value the connection has in Airbyte instead of being reset.",
+			"keeps the value the connection has in Airbyte instead of being reset. A plan that would make Airbyte lose sync state " +
+			"(a replacement, a stream moved from incremental to full refresh) or stop syncing streams warns, naming them; " +
+			"the provider's `state_loss` makes that an error.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,

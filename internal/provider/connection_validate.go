@@ -156,6 +156,7 @@ func (r *connectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	resp.Diagnostics.Append(r.planTags(ctx, req.Config, plan, state, &resp.Plan)...)
 	resp.Diagnostics.Append(r.checkPlannedStreams(ctx, req, plan, state)...)
+	resp.Diagnostics.Append(r.checkStateLoss(ctx, req, plan, state)...)
 }
 
 // knownStreams returns the planned streams when all their names are known.

@@ -55,6 +55,7 @@ type airbyteProviderModel struct {
 	Password       types.String `tfsdk:"password"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	StateLoss      types.String `tfsdk:"state_loss"`
 }
 
 // providerData is what resources and data sources receive from Configure.
@@ -79,6 +80,9 @@ type providerData struct {
 	// catalogs holds each source's stream catalog, read once per pair of
 	// source and destination, to check configured streams against.
 	catalogs *streamCatalogs
+	// stateLoss is stateLossWarn or stateLossError: what a plan that loses
+	// sync state reports.
+	stateLoss string
 }
 
 // New returns a constructor of the provider for the given version.
@@ -167,6 +171,7 @@ func (p *airbyteProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"is retried, with exponential backoff. Defaults to `" + strconv.Itoa(client.DefaultMaxRetries) + "`; `0` turns retries off.",
 				Validators: []validator.Int64{int64validator.Between(0, client.MaxRetriesLimit)},
 			},
+			"state_loss": stateLossAttribute,
 		},
 	}
 }
@@ -192,7 +197,7 @@ func (p *airbyteProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"server_url": cfg.ServerURL, "config_api_url": cfg.ConfigAPIURL, "workspace_id": cfg.WorkspaceID,
 		"client_id": cfg.ClientID, "client_secret": cfg.ClientSecret, "token_url": cfg.TokenURL,
 		"bearer_auth": cfg.BearerAuth, "username": cfg.Username, "password": cfg.Password,
-		"request_timeout": cfg.RequestTimeout, "max_retries": cfg.MaxRetries,
+		"request_timeout": cfg.RequestTimeout, "max_retries": cfg.MaxRetries, "state_loss": cfg.StateLoss,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown Provider Setting",
@@ -228,6 +233,7 @@ func (p *airbyteProvider) Configure(ctx context.Context, req provider.ConfigureR
 	tflog.Debug(ctx, "configured Airbyte client", map[string]any{"auth": c.AuthMethod(), "workspace_id": s.workspaceID})
 
 	data := newProviderData(c, p.clock, s.workspaceID)
+	data.stateLoss = s.stateLoss
 	if root, err := c.WebRoot(); err == nil {
 		data.webRoot = root
 	} else {

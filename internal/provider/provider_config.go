@@ -24,6 +24,7 @@ const (
 	envBearerToken  = "AIRBYTE_BEARER_TOKEN"
 	envUsername     = "AIRBYTE_USERNAME"
 	envPassword     = "AIRBYTE_PASSWORD"
+	envStateLoss    = "AIRBYTE_STATE_LOSS"
 )
 
 // providerSettings are the provider settings after environment variables
@@ -33,6 +34,9 @@ type providerSettings struct {
 	client             client.Config
 	workspaceID        string
 	workspaceIDFromEnv bool
+	// stateLoss is what a plan that loses sync state reports (state_loss).
+	stateLoss        string
+	stateLossFromEnv bool
 }
 
 // settingsFromConfig merges configuration values with environment variables (read through getenv).
@@ -56,6 +60,11 @@ func settingsFromConfig(cfg airbyteProviderModel, getenv func(string) string) pr
 	}}
 	s.workspaceID = pick(cfg.WorkspaceID, envWorkspaceID)
 	s.workspaceIDFromEnv = (cfg.WorkspaceID.IsNull() || cfg.WorkspaceID.IsUnknown()) && s.workspaceID != ""
+	s.stateLoss = pick(cfg.StateLoss, envStateLoss)
+	s.stateLossFromEnv = (cfg.StateLoss.IsNull() || cfg.StateLoss.IsUnknown()) && s.stateLoss != ""
+	if s.stateLoss == "" {
+		s.stateLoss = stateLossWarn
+	}
 	if known(cfg.RequestTimeout) {
 		// A value that is no positive duration is reported by the attribute's validator.
 		if d, err := time.ParseDuration(cfg.RequestTimeout.ValueString()); err == nil && d > 0 {
@@ -83,6 +92,9 @@ func (s providerSettings) validate(complete bool) diag.Diagnostics {
 		diags.AddAttributeError(path.Root("workspace_id"), "Invalid Workspace ID",
 			fmt.Sprintf("The %s environment variable holds %q, which is not a UUID. Workspace ids look like "+
 				"\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"; copy yours from the workspace's URL in the Airbyte UI.", envWorkspaceID, s.workspaceID))
+	}
+	if complete {
+		diags.Append(s.validateStateLossEnv()...)
 	}
 	for _, e := range s.client.Validate() {
 		if complete || e.Problem == client.ConfigMalformed || e.Problem == client.ConfigConflict {

@@ -16,7 +16,7 @@ var providerConfigType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 	"server_url": tftypes.String, "config_api_url": tftypes.String, "workspace_id": tftypes.String,
 	"client_id": tftypes.String, "client_secret": tftypes.String, "token_url": tftypes.String,
 	"bearer_auth": tftypes.String, "username": tftypes.String, "password": tftypes.String,
-	"request_timeout": tftypes.String, "max_retries": tftypes.Number,
+	"request_timeout": tftypes.String, "max_retries": tftypes.Number, "state_loss": tftypes.String,
 }}
 
 // providerConfig builds a provider configuration from the given string settings; every other
@@ -78,7 +78,7 @@ func hasError(diags []*tfprotov6.Diagnostic) bool {
 
 func clearAirbyteEnv(t *testing.T) {
 	for _, name := range []string{envServerURL, envConfigAPIURL, envWorkspaceID, envClientID, envClientSecret,
-		envTokenURL, envBearerToken, envUsername, envPassword} {
+		envTokenURL, envBearerToken, envUsername, envPassword, envStateLoss} {
 		t.Setenv(name, "")
 	}
 }
@@ -143,6 +143,12 @@ func TestProviderConfiguration(t *testing.T) {
 		{name: "negative max retries", settings: map[string]any{"server_url": selfManaged, "max_retries": -1},
 			wantSeverity: "error", wantAttr: "max_retries", wantText: "between 0 and 50"},
 		{name: "zero max retries", settings: map[string]any{"server_url": selfManaged, "max_retries": 0}},
+		{name: "state loss error", settings: map[string]any{"server_url": selfManaged, "state_loss": "error"}},
+		{name: "bad state loss", settings: map[string]any{"server_url": selfManaged, "state_loss": "fail"},
+			wantSeverity: "error", wantAttr: "state_loss", wantText: `value must be one of: ["warn" "error"]`},
+		{name: "bad state loss from environment", settings: map[string]any{"server_url": selfManaged},
+			env:          map[string]string{envStateLoss: "Error"},
+			wantSeverity: "error", wantAttr: "state_loss", wantText: "AIRBYTE_STATE_LOSS environment variable holds \"Error\""},
 		{name: "unknown server url", settings: map[string]any{"server_url": "<unknown>", "bearer_auth": "t"},
 			wantSeverity: "error", wantAttr: "server_url", wantText: "not known until apply"},
 		{name: "plain http to a remote host warns", settings: map[string]any{"server_url": "http://airbyte.example.com/api/public/v1", "bearer_auth": "t"},
