@@ -31,6 +31,11 @@ var configOperations = []string{
 	"/v1/connections/update",
 	"/v1/web_backend/connections/update",
 	"/v1/state/create_or_update_safe",
+	"/v1/connections/reset",
+	"/v1/connections/clear",
+	"/v1/connections/reset/stream",
+	"/v1/connections/clear/stream",
+	"/v1/connections/refresh",
 }
 
 // apiDocument is one OpenAPI document with its validator and operation table.
