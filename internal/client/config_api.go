@@ -7,9 +7,9 @@ import (
 	"net/http"
 )
 
-// The Config API is Airbyte's internal API, served at <host>/api/v1. Only the
-// two read calls below are used. They are POSTs, but read-only, so they are
-// retried like GETs. Its error bodies are {"errorId": …} or
+// The Config API is Airbyte's internal API, served at <host>/api/v1. Every
+// call is a POST. The reads are retried like GETs; the calls that start jobs
+// (config_jobs.go) are not. Its error bodies are {"errorId": …} or
 // {"message": …, "exceptionClassName": …} rather than problems.
 
 // ConnectionState is the Config API's ConnectionState. Only the field that

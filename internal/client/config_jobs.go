@@ -191,6 +191,30 @@ type connectionIDsRequest struct {
 	ConnectionIDs []string `json:"connectionIds"`
 }
 
+// connectionStream is ConnectionStream.
+type connectionStream struct {
+	StreamName      string `json:"streamName"`
+	StreamNamespace string `json:"streamNamespace,omitempty"`
+}
+
+// connectionStreamRequest is ConnectionStreamRequestBody.
+type connectionStreamRequest struct {
+	ConnectionID string             `json:"connectionId"`
+	Streams      []connectionStream `json:"streams"`
+}
+
+// connectionStreamRefreshRequest is ConnectionStreamRefreshRequestBody.
+type connectionStreamRefreshRequest struct {
+	ConnectionID string             `json:"connectionId"`
+	RefreshMode  RefreshMode        `json:"refreshMode"`
+	Streams      []connectionStream `json:"streams,omitempty"`
+}
+
+// jobReadResponse is JobReadResponse.
+type jobReadResponse struct {
+	Job *JobRead `json:"job"`
+}
+
 // GetJobInfo reads a job with its attempts (POST {config_root}/jobs/get).
 // An unknown job id answers 403 (see IsForbidden) to callers who are not
 // instance admins.
@@ -224,4 +248,89 @@ func (c *Client) GetConnectionStatuses(ctx context.Context, connectionIDs []stri
 		return nil, err
 	}
 	return out, nil
+}
+
+// ResetStreams resets streams of a connection (POST
+// {config_root}/connections/reset/stream), or every stream when streams is
+// empty (connections/reset): Airbyte deletes their data in the destination
+// and their state, cancelling any job under way first. See startStreamsJob
+// for what the answer and the errors mean.
+func (c *Client) ResetStreams(ctx context.Context, connectionID string, streams []StreamDescriptor) (*JobInfo, error) {
+	return c.startStreamsJob(ctx, "/connections/reset", connectionID, streams)
+}
+
+// ClearStreams clears streams of a connection (POST
+// {config_root}/connections/clear/stream), or every stream when streams is
+// empty (connections/clear). The server treats a clear exactly as a reset:
+// the job's ConfigType is reset_connection.
+func (c *Client) ClearStreams(ctx context.Context, connectionID string, streams []StreamDescriptor) (*JobInfo, error) {
+	return c.startStreamsJob(ctx, "/connections/clear", connectionID, streams)
+}
+
+// startStreamsJob starts a reset or clear. The server does not check the
+// streams: one the connection does not have is listed in the job's
+// ResetConfig but not in its EnabledStreams. Like CreateJob it is not
+// repeated when the server may have acted (an *AmbiguousError): look for
+// the new job before starting another. A deleted connection answers 500.
+func (c *Client) startStreamsJob(ctx context.Context, path, connectionID string, streams []StreamDescriptor) (*JobInfo, error) {
+	var body any = connectionIDRequest{ConnectionID: connectionID}
+	if len(streams) > 0 {
+		path += "/stream"
+		body = connectionStreamRequest{ConnectionID: connectionID, Streams: connectionStreams(streams)}
+	}
+	if connectionID == "" {
+		return nil, fmt.Errorf("POST %s: connection id: %w", path, ErrEmptyID)
+	}
+	req, err := c.configRequest(path, body)
+	if err != nil {
+		return nil, err
+	}
+	req.class = retryUnsafe
+	var out JobInfo
+	if err := c.do(ctx, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// RefreshStreams refreshes streams of a connection, or every stream when
+// streams is empty (POST {config_root}/connections/refresh): their state is
+// dropped and they are read again from the start, replacing their data in
+// the destination (RefreshModeTruncate) or adding to it (RefreshModeMerge).
+//
+// Airbyte records the refresh and starts a run, which becomes a refresh
+// job. When no run can start (a job is running or waiting to retry, or the
+// connection is deleted) the answer has no job: RefreshStreams returns nil
+// and no error, and the refresh is the connection's next run. While a job
+// is pending the answer is that pending job, and the refresh runs after it.
+// Like CreateJob it is not repeated when the server may have acted (an
+// *AmbiguousError).
+func (c *Client) RefreshStreams(ctx context.Context, connectionID string, mode RefreshMode, streams []StreamDescriptor) (*JobRead, error) {
+	const path = "/connections/refresh"
+	if connectionID == "" {
+		return nil, fmt.Errorf("POST %s: connection id: %w", path, ErrEmptyID)
+	}
+	if mode != RefreshModeTruncate && mode != RefreshModeMerge {
+		return nil, fmt.Errorf("POST %s: refresh mode %q: use %q or %q", path, mode, RefreshModeTruncate, RefreshModeMerge)
+	}
+	req, err := c.configRequest(path, connectionStreamRefreshRequest{
+		ConnectionID: connectionID, RefreshMode: mode, Streams: connectionStreams(streams),
+	})
+	if err != nil {
+		return nil, err
+	}
+	req.class = retryUnsafe
+	var out jobReadResponse
+	if err := c.do(ctx, req, &out); err != nil {
+		return nil, err
+	}
+	return out.Job, nil
+}
+
+func connectionStreams(streams []StreamDescriptor) []connectionStream {
+	out := []connectionStream{}
+	for _, s := range streams {
+		out = append(out, connectionStream{StreamName: s.Name, StreamNamespace: s.Namespace})
+	}
+	return out
 }

@@ -76,3 +76,81 @@ func TestJobInfoAndStatusesAgainstEmulator(t *testing.T) {
 		t.Fatalf("unknown connection: err = %v, want 403", err)
 	}
 }
+
+// TestStreamJobsAgainstEmulator resets, clears and refreshes streams of a
+// connection and follows the jobs through jobs/get and the public API.
+func TestStreamJobsAgainstEmulator(t *testing.T) {
+	ctx := context.Background()
+	f := newEmulatorFixture(t, emulator.Options{Seed: 29, JobDuration: 10 * time.Second})
+	ws := f.info.Workspaces[0]
+	src := ws.Sources[1]
+	conn, err := f.client.CreateConnection(ctx, client.ConnectionCreateRequest{
+		Name: "streams", SourceID: src.SourceID, DestinationID: ws.Destinations[0].DestinationID,
+		Configurations: &client.StreamConfigurations{Streams: []client.StreamConfiguration{{Name: src.Streams[0]}, {Name: src.Streams[1]}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := client.StreamDescriptor{Name: src.Streams[0]}
+	finish := func(jobID int64, wantType client.JobType) {
+		t.Helper()
+		f.clock.Advance(time.Minute)
+		job, err := f.client.GetJob(ctx, jobID)
+		if err != nil || job.Status != client.JobStatusSucceeded || job.JobType != wantType {
+			t.Fatalf("job %d = %+v, %v; want a succeeded %s", jobID, job, err, wantType)
+		}
+	}
+
+	reset, err := f.client.ResetStreams(ctx, conn.ConnectionID, []client.StreamDescriptor{first})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j := reset.Job; j.ConfigType != client.JobConfigTypeResetConnection || len(j.EnabledStreams) != 1 || j.EnabledStreams[0] != first ||
+		j.ResetConfig == nil || len(j.ResetConfig.StreamsToReset) != 1 || len(reset.Attempts) != 0 {
+		t.Fatalf("reset of one stream = %+v", reset)
+	}
+	finish(reset.Job.ID, client.JobTypeReset)
+
+	cleared, err := f.client.ClearStreams(ctx, conn.ConnectionID, []client.StreamDescriptor{{Name: src.Streams[1]}})
+	if err != nil || len(cleared.Job.EnabledStreams) != 1 || cleared.Job.EnabledStreams[0].Name != src.Streams[1] {
+		t.Fatalf("clear of one stream = %+v, %v", cleared, err)
+	}
+	finish(cleared.Job.ID, client.JobTypeReset)
+	cleared, err = f.client.ClearStreams(ctx, conn.ConnectionID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j := cleared.Job; j.ConfigType != client.JobConfigTypeResetConnection || len(j.EnabledStreams) != 2 {
+		t.Fatalf("clear of every stream = %+v", cleared)
+	}
+	finish(cleared.Job.ID, client.JobTypeReset)
+
+	refresh, err := f.client.RefreshStreams(ctx, conn.ConnectionID, client.RefreshModeTruncate, []client.StreamDescriptor{first})
+	if err != nil || refresh == nil {
+		t.Fatalf("RefreshStreams = %+v, %v", refresh, err)
+	}
+	if refresh.ConfigType != client.JobConfigTypeRefresh || len(refresh.EnabledStreams) != 2 || refresh.RefreshConfig == nil ||
+		len(refresh.RefreshConfig.StreamsToRefresh) != 1 || refresh.RefreshConfig.StreamsToRefresh[0] != first {
+		t.Fatalf("refresh job = %+v", refresh)
+	}
+	finish(refresh.ID, client.JobTypeRefresh)
+
+	// While a sync runs the refresh waits for the next run.
+	sync, err := f.client.CreateJob(ctx, conn.ConnectionID, client.JobTypeSync)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(5 * time.Second)
+	if refresh, err := f.client.RefreshStreams(ctx, conn.ConnectionID, client.RefreshModeMerge, nil); refresh != nil || err != nil {
+		t.Fatalf("refresh while a sync runs = %+v, %v; want no job", refresh, err)
+	}
+	finish(sync.JobID, client.JobTypeSync)
+	next, err := f.client.CreateJob(ctx, conn.ConnectionID, client.JobTypeSync)
+	if err != nil || next.JobType != client.JobTypeRefresh {
+		t.Fatalf("run after the deferred refresh = %+v, %v; want a refresh", next, err)
+	}
+
+	if _, err := f.client.ResetStreams(ctx, "00000000-0000-4000-8000-000000000000", nil); !client.IsForbidden(err) {
+		t.Fatalf("unknown connection: err = %v, want 403", err)
+	}
+}

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 )
@@ -98,5 +99,96 @@ func TestConfigJobReadsAreRetried(t *testing.T) {
 	c := newTestClient(t, srv.root())
 	if _, err := c.GetJobInfo(context.Background(), 1); err != nil || calls != 2 {
 		t.Errorf("GetJobInfo after a 502: %v after %d calls; want success after 2", err, calls)
+	}
+}
+
+func TestStreamJobRequests(t *testing.T) {
+	const info = `{"job": {"id": 9, "configType": "reset_connection", "configId": "c", "createdAt": 1, "updatedAt": 1, "status": "pending",
+	  "enabledStreams": [{"name": "users"}], "resetConfig": {"streamsToReset": [{"name": "users"}, {"name": "gone", "namespace": "x"}]}}, "attempts": []}`
+	srv := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		if r.URL.Path == "/api/v1/connections/refresh" {
+			writeRaw(w, http.StatusOK, "application/json", `{"job": {"id": 10, "configType": "refresh", "configId": "c", "createdAt": 1, "updatedAt": 1,
+			  "status": "pending", "refreshConfig": {"streamsToRefresh": [{"name": "users"}]}}}`)
+			return
+		}
+		writeRaw(w, http.StatusOK, "application/json", info)
+	})
+	c := newTestClient(t, srv.root())
+	ctx := context.Background()
+	streams := []StreamDescriptor{{Name: "users"}, {Name: "gone", Namespace: "x"}}
+	got, err := c.ResetStreams(ctx, connID, streams)
+	if err != nil || got.Job.ConfigType != JobConfigTypeResetConnection || got.Job.ResetConfig == nil || len(got.Job.ResetConfig.StreamsToReset) != 2 {
+		t.Fatalf("ResetStreams = %+v, %v", got, err)
+	}
+	if _, err := c.ResetStreams(ctx, connID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ClearStreams(ctx, connID, streams[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ClearStreams(ctx, connID, nil); err != nil {
+		t.Fatal(err)
+	}
+	job, err := c.RefreshStreams(ctx, connID, RefreshModeTruncate, nil)
+	if err != nil || job == nil || job.ConfigType != JobConfigTypeRefresh || job.RefreshConfig == nil || job.RefreshConfig.StreamsToRefresh[0].Name != "users" {
+		t.Fatalf("RefreshStreams = %+v, %v", job, err)
+	}
+	want := []struct{ path, body string }{
+		{"/api/v1/connections/reset/stream", `{"connectionId":"` + connID + `","streams":[{"streamName":"users"},{"streamName":"gone","streamNamespace":"x"}]}`},
+		{"/api/v1/connections/reset", `{"connectionId":"` + connID + `"}`},
+		{"/api/v1/connections/clear/stream", `{"connectionId":"` + connID + `","streams":[{"streamName":"users"}]}`},
+		{"/api/v1/connections/clear", `{"connectionId":"` + connID + `"}`},
+		{"/api/v1/connections/refresh", `{"connectionId":"` + connID + `","refreshMode":"Truncate"}`},
+	}
+	reqs := srv.requests()
+	if len(reqs) != len(want) {
+		t.Fatalf("%d requests, want %d", len(reqs), len(want))
+	}
+	for i, w := range want {
+		if reqs[i].Method != http.MethodPost || reqs[i].Path != w.path || string(reqs[i].Body) != w.body {
+			t.Errorf("request %d: %s %s %s\nwant POST %s %s", i, reqs[i].Method, reqs[i].Path, reqs[i].Body, w.path, w.body)
+		}
+	}
+	if _, err := c.RefreshStreams(ctx, connID, "Replace", nil); err == nil {
+		t.Error("an unknown refresh mode was sent")
+	}
+	if _, err := c.ResetStreams(ctx, "", nil); err == nil {
+		t.Error("an empty connection id was sent")
+	}
+}
+
+// A refresh that could not start a run answers {"job": null} or {}.
+func TestRefreshStreamsWithoutJob(t *testing.T) {
+	for _, body := range []string{`{}`, `{"job": null}`} {
+		srv := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+			writeRaw(w, http.StatusOK, "application/json", body)
+		})
+		c := newTestClient(t, srv.root())
+		if job, err := c.RefreshStreams(context.Background(), connID, RefreshModeMerge, []StreamDescriptor{{Name: "users"}}); job != nil || err != nil {
+			t.Errorf("%s: RefreshStreams = %+v, %v; want nil, nil", body, job, err)
+		}
+	}
+}
+
+// Starting a job is not repeated after an answer that may hide an action.
+func TestStreamJobsAreNotRepeated(t *testing.T) {
+	srv := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		writeRaw(w, http.StatusBadGateway, "text/plain", "bad gateway")
+	})
+	c := newTestClient(t, srv.root())
+	ctx := context.Background()
+	calls := []func() error{
+		func() error { _, err := c.ResetStreams(ctx, connID, nil); return err },
+		func() error { _, err := c.ClearStreams(ctx, connID, []StreamDescriptor{{Name: "users"}}); return err },
+		func() error { _, err := c.RefreshStreams(ctx, connID, RefreshModeMerge, nil); return err },
+	}
+	for i, call := range calls {
+		var ambiguous *AmbiguousError
+		if err := call(); !errors.As(err, &ambiguous) {
+			t.Errorf("call %d: err = %v, want an *AmbiguousError", i, err)
+		}
+	}
+	if n := len(srv.requests()); n != len(calls) {
+		t.Errorf("%d requests for %d calls: a job start was repeated", n, len(calls))
 	}
 }

@@ -27,6 +27,7 @@ var clientOperations = []string{
 	"getStreamProperties",
 	"getState", "webBackendGetConnection", "listTags",
 	"getJobInfo", "getConnectionStatuses",
+	"resetConnection", "clearConnection", "resetConnectionStream", "clearConnectionStream", "refreshConnectionStream",
 }
 
 // TestMain validates every request the client sends to the emulator, and

@@ -130,6 +130,20 @@ var statusExceptions = []statusException{
 			"(airbytehq/airbyte-platform@310e6cb: airbyte-server/src/main/kotlin/io/airbyte/server/apis/ApiHelper.kt).",
 	},
 	{
+		status:     http.StatusForbidden,
+		operations: []string{"resetConnection", "clearConnection", "resetConnectionStream", "clearConnectionStream", "refreshConnectionStream"},
+		reason: "The Config API's reset, clear and refresh operations declare 200, 404, 422 only; a connection id that resolves to no " +
+			"workspace fails the role check, answered 403 " +
+			"(airbytehq/airbyte-platform@310e6cb: airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/support/AuthenticationHeaderResolver.kt).",
+	},
+	{
+		status:     http.StatusInternalServerError,
+		operations: []string{"resetConnection", "clearConnection", "resetConnectionStream", "clearConnectionStream"},
+		reason: "The Config API's reset and clear operations declare no 500; a deleted connection's workflow refuses the reset signal and " +
+			"SchedulerHandler.readJobFromResult throws an IllegalStateException, which no handler maps: 500 {\"errorId\": ...} " +
+			"(airbytehq/airbyte-platform@310e6cb: airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/handlers/SchedulerHandler.kt).",
+	},
+	{
 		status:     http.StatusConflict,
 		operations: []string{"updateTag"},
 		reason:     "PATCH /tags/{tagId} declares 200, 400, 403, 404 only; renaming a tag to the name of another tag of its workspace is answered 409 error:tag-already-exists (airbytehq/airbyte-platform@310e6cb: airbyte-server/src/main/kotlin/io/airbyte/server/handlers/TagHandler.kt).",

@@ -29,6 +29,7 @@ var servedOperations = []string{
 	"createTag", "listTags", "getTag", "updateTag", "deleteTag",
 	"getState", "webBackendGetConnection", "getJobInfo", "getConnectionStatuses",
 	"updateConnection", "webBackendUpdateConnection", "createOrUpdateStateSafe",
+	"resetConnection", "clearConnection", "resetConnectionStream", "clearConnectionStream", "refreshConnectionStream",
 }
 
 // TestMain validates every response the emulator returns against the Airbyte
