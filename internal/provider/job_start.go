@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -104,6 +105,12 @@ func (r *syncRunner) startOnce(ctx context.Context, req syncRequest) (*client.Jo
 		job, err := r.client.RefreshStreams(ctx, req.ConnectionID, refreshModes[req.RefreshMode], req.Streams)
 		if err != nil {
 			return nil, err
+		}
+		if job == nil {
+			// Another job started since the look for one: Airbyte keeps the
+			// refresh for the connection's next run.
+			return nil, errors.New("Airbyte recorded the refresh but started no job, because another job of the connection " +
+				"was running; the refresh runs as the connection's next job. Apply again once that job has ended to run and follow it")
 		}
 		jobID = job.ID
 	case len(req.Streams) > 0:
