@@ -252,6 +252,7 @@ func (p *airbyteProvider) DataSources(_ context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		NewConnectionDataSource, NewConnectionsDataSource, NewConnectionStateDataSource,
 		NewConnectionCatalogDataSource, NewSyncHistoryDataSource, NewSyncResultDataSource,
+		NewConnectionStatusDataSource,
 	}
 }
 

@@ -1,0 +1,159 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/client"
+	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/emulator"
+)
+
+const connectionStatusType = "airbyte_connection_status"
+
+// TestAccConnectionStatusDataSource reads four connections, on one clock
+// shared by the emulator and the provider: one that synced two hours ago,
+// one that never synced, one whose sync failed with a configuration error
+// and one whose sync is running. is_stale follows max_age on the provider's
+// clock: the two-hour-old sync is fresh for 24h and stale for 1h.
+func TestAccConnectionStatusDataSource(t *testing.T) {
+	clk := newTestClock()
+	e := newAccEmulator(t, emulator.Options{Seed: 91, Now: clk.Now})
+	api := e.apiClient()
+	src, dst := e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID
+	synced := e.createOutsideTerraform(t, src, dst).ConnectionID
+	never := e.createOutsideTerraform(t, e.Source(0, 1).SourceID, dst, client.StreamConfiguration{Name: "customers"}).ConnectionID
+	failed := e.createOutsideTerraform(t, src, dst).ConnectionID
+	running := e.createOutsideTerraform(t, src, dst).ConnectionID
+
+	start := clk.Now()
+	syncJob := startSyncOutsideTerraform(t, api, synced)
+	clk.Advance(time.Hour)
+	if err := e.emu.FailNextSync(failed); err != nil {
+		t.Fatal(err)
+	}
+	failedJob := startSyncOutsideTerraform(t, api, failed)
+	clk.Advance(time.Hour)
+	e.emu.SetFaults(emulator.Faults{JobDuration: 3 * time.Hour}) // jobs created from now on take 3h
+	runningJob := startSyncOutsideTerraform(t, api, running)
+	clk.Advance(time.Minute)
+
+	str, null := knownvalue.StringExact, knownvalue.Null()
+	ds := func(name string) string { return "data." + connectionStatusType + "." + name }
+	expect := func(name, attr string, want knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(ds(name), tfjsonpath.New(attr), want)
+	}
+	checks := []statecheck.StateCheck{
+		expect("synced", "sync_status", str("synced")),
+		expect("synced", "last_successful_sync", str(start.Add(emulator.DefaultJobDuration).Format(time.RFC3339))),
+		expect("synced", "last_sync_job_id", knownvalue.Int64Exact(syncJob)),
+		expect("synced", "active_job_id", null),
+		expect("synced", "failure_message", null),
+		expect("synced", "failure_origin", null),
+		expect("synced", "failure_type", null),
+		expect("synced", "is_stale", knownvalue.Bool(false)),
+		expect("synced_1h", "is_stale", knownvalue.Bool(true)),
+
+		expect("never", "sync_status", str("pending")),
+		expect("never", "last_successful_sync", null),
+		expect("never", "last_sync_job_id", null),
+		expect("never", "active_job_id", null),
+		expect("never", "failure_message", null),
+		expect("never", "is_stale", null),
+		expect("never_24h", "is_stale", knownvalue.Bool(true)),
+
+		expect("failed", "sync_status", str("failed")),
+		expect("failed", "last_successful_sync", null),
+		expect("failed", "last_sync_job_id", knownvalue.Int64Exact(failedJob)),
+		expect("failed", "active_job_id", null),
+		expect("failed", "failure_message", str("The source rejected its configuration (emulated config_error).")),
+		expect("failed", "failure_origin", str("source")),
+		expect("failed", "failure_type", str("config_error")),
+		expect("failed", "is_stale", knownvalue.Bool(true)),
+
+		expect("running", "sync_status", str("running")),
+		expect("running", "active_job_id", knownvalue.Int64Exact(runningJob)),
+		expect("running", "last_sync_job_id", null),
+		expect("running", "last_successful_sync", null),
+		expect("running", "is_stale", knownvalue.Bool(true)),
+	}
+
+	accTestWithClock(t, clk, tfresource.TestCase{
+		Steps: []tfresource.TestStep{{
+			Config: e.ProviderConfig() +
+				connectionStatusConfig("synced", synced, "24h") + connectionStatusConfig("synced_1h", synced, "1h") +
+				connectionStatusConfig("never", never, "") + connectionStatusConfig("never_24h", never, "24h") +
+				connectionStatusConfig("failed", failed, "24h") + connectionStatusConfig("running", running, "24h"),
+			ConfigStateChecks: checks,
+		}},
+	})
+}
+
+// TestAccConnectionStatusDataSource_errors: a max_age that is not a
+// duration is refused at plan time, a connection of another workspace is
+// refused, and without a Config API URL the error says what to set.
+func TestAccConnectionStatusDataSource_errors(t *testing.T) {
+	e := newAccEmulator(t, emulator.Options{Seed: 92})
+	conn := e.createOutsideTerraform(t, e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID).ConnectionID
+	foreign := e.createOutsideTerraform(t, e.Source(1, 1).SourceID, e.Destination(1, 0).DestinationID,
+		client.StreamConfiguration{Name: "issues"}).ConnectionID
+	// The emulator serves the Public API at /v1 too, a root the Config API's
+	// URL cannot be derived from.
+	base := strings.TrimSuffix(e.info.ServerURL, "/api/public/v1")
+	noConfigAPI := fmt.Sprintf(`
+provider "airbyte" {
+  server_url    = %q
+  client_id     = %q
+  client_secret = %q
+}
+`, base+"/v1", e.info.ClientID, e.info.ClientSecret)
+
+	accParallelTest(t, tfresource.TestCase{
+		Steps: []tfresource.TestStep{
+			{
+				Config:      e.ProviderConfig() + connectionStatusConfig("s", conn, "1d"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Duration.*max_age.*"1d" is not a duration`),
+			},
+			{
+				Config: e.ProviderConfig() + connectionStatusConfig("s", foreign, ""),
+				ExpectError: regexp.MustCompile(`(?s)Workspace Mismatch.*"` + foreign + `"\s+belongs\s+to\s+workspace\s+"` +
+					e.Workspace(1).WorkspaceID + `"`),
+			},
+			{
+				Config: noConfigAPI + connectionStatusConfig("s", conn, ""),
+				ExpectError: regexp.MustCompile(`(?s)Config API URL Needed.*` + conn + `.*Set\s+config_api_url.*Set\s+the\s+provider's\s+config_api_url\s+\(or\s+` +
+					envConfigAPIURL + `\)`),
+			},
+		},
+	})
+}
+
+// connectionStatusConfig is an airbyte_connection_status data source of
+// the connection, with max_age when it is not "".
+func connectionStatusConfig(name, connectionID, maxAge string) string {
+	body := fmt.Sprintf("  connection_id = %q\n", connectionID)
+	if maxAge != "" {
+		body += fmt.Sprintf("  max_age       = %q\n", maxAge)
+	}
+	return fmt.Sprintf("\ndata %q %q {\n%s}\n", connectionStatusType, name, body)
+}
+
+// startSyncOutsideTerraform starts a sync of the connection through the API and returns
+// the job's id.
+func startSyncOutsideTerraform(t *testing.T, api *client.Client, connectionID string) int64 {
+	t.Helper()
+	job, err := api.CreateJob(context.Background(), connectionID, client.JobTypeSync)
+	if err != nil {
+		t.Fatalf("starting a sync of %s: %v", connectionID, err)
+	}
+	return job.JobID
+}
