@@ -2,14 +2,18 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -156,4 +160,102 @@ func startSyncOutsideTerraform(t *testing.T, api *client.Client, connectionID st
 		t.Fatalf("starting a sync of %s: %v", connectionID, err)
 	}
 	return job.JobID
+}
+
+// freshnessCheckConfig is a check block "name" whose scoped
+// airbyte_connection_status data source (of the same name) fails its assertion when the
+// connection's data is older than a day.
+func freshnessCheckConfig(name, connectionID string) string {
+	return fmt.Sprintf(`
+check %[1]q {
+  data "airbyte_connection_status" %[1]q {
+    connection_id = %[2]q
+    max_age       = "24h"
+  }
+
+  assert {
+    condition     = !data.airbyte_connection_status.%[1]s.is_stale
+    error_message = "Connection %[2]s has not synced successfully for more than a day (last: ${coalesce(data.airbyte_connection_status.%[1]s.last_successful_sync, "never")})."
+  }
+}
+`, name, connectionID)
+}
+
+// TestAccConnectionStatusDataSource_freshnessCheck runs the freshness
+// guide's check block against a connection synced an hour ago and one
+// synced 25 hours ago: Terraform records the check of the first as passed
+// and of the second as failed, with its message, both in the plan and in
+// the state, and the run itself succeeds (a failed check is a warning).
+func TestAccConnectionStatusDataSource_freshnessCheck(t *testing.T) {
+	clk := newTestClock()
+	e := newAccEmulator(t, emulator.Options{Seed: 93, Now: clk.Now})
+	api := e.apiClient()
+	stale := e.createOutsideTerraform(t, e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID).ConnectionID
+	fresh := e.createOutsideTerraform(t, e.Source(0, 1).SourceID, e.Destination(0, 0).DestinationID,
+		client.StreamConfiguration{Name: "customers"}).ConnectionID
+	staleSince := clk.Now().Add(emulator.DefaultJobDuration)
+	startSyncOutsideTerraform(t, api, stale)
+	clk.Advance(24 * time.Hour)
+	startSyncOutsideTerraform(t, api, fresh)
+	clk.Advance(time.Hour)
+
+	want := map[string]checkOutcome{
+		"fresh": {status: "pass"},
+		"stale": {status: "fail", message: fmt.Sprintf("Connection %s has not synced successfully for more than a day (last: %s).",
+			stale, staleSince.Format(time.RFC3339))},
+	}
+	accTestWithClock(t, clk, tfresource.TestCase{
+		Steps: []tfresource.TestStep{{
+			Config:            e.ProviderConfig() + freshnessCheckConfig("fresh", fresh) + freshnessCheckConfig("stale", stale),
+			ConfigPlanChecks:  tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{expectCheckResults{want: want}}},
+			ConfigStateChecks: []statecheck.StateCheck{expectCheckResults{want: want}},
+			// A check block's data sources are planned to be read again at
+			// every apply, so the plan is never empty.
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+}
+
+// checkOutcome is the result Terraform records for one check block.
+type checkOutcome struct {
+	status  string // pass, fail, error or unknown
+	message string // the failed assertion's error_message
+}
+
+// expectCheckResults compares the results Terraform records for check
+// blocks, in a plan or in the state, with want, by check block name.
+type expectCheckResults struct {
+	want map[string]checkOutcome
+}
+
+func (c expectCheckResults) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = c.compare("plan", req.Plan.Checks)
+}
+
+func (c expectCheckResults) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	if req.State == nil {
+		resp.Error = errors.New("there is no state")
+		return
+	}
+	resp.Error = c.compare("state", req.State.Checks)
+}
+
+func (c expectCheckResults) compare(where string, results []tfjson.CheckResultStatic) error {
+	got := map[string]checkOutcome{}
+	for _, r := range results {
+		if r.Address.Kind != tfjson.CheckKindCheckBlock {
+			continue
+		}
+		o := checkOutcome{status: string(r.Status)}
+		for _, in := range r.Instances {
+			for _, p := range in.Problems {
+				o.message = p.Message
+			}
+		}
+		got[r.Address.Name] = o
+	}
+	if !reflect.DeepEqual(got, c.want) {
+		return fmt.Errorf("the %s records check blocks %+v, want %+v", where, got, c.want)
+	}
+	return nil
 }
