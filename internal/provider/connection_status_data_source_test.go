@@ -181,32 +181,51 @@ check %[1]q {
 `, name, connectionID)
 }
 
+// freshnessFixture is a connection synced 25 hours ago ("stale") and one
+// synced an hour ago ("fresh"), on a test clock.
+type freshnessFixture struct {
+	e            *accEmulator
+	clk          *testClock
+	fresh, stale string
+	// staleMessage is the failed assertion's message for the stale connection.
+	staleMessage string
+}
+
+func newFreshnessFixture(t *testing.T, seed int64) freshnessFixture {
+	t.Helper()
+	clk := newTestClock()
+	e := newAccEmulator(t, emulator.Options{Seed: seed, Now: clk.Now})
+	api := e.apiClient()
+	f := freshnessFixture{e: e, clk: clk,
+		stale: e.createOutsideTerraform(t, e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID).ConnectionID,
+		fresh: e.createOutsideTerraform(t, e.Source(0, 1).SourceID, e.Destination(0, 0).DestinationID,
+			client.StreamConfiguration{Name: "customers"}).ConnectionID,
+	}
+	f.staleMessage = fmt.Sprintf("Connection %s has not synced successfully for more than a day (last: %s).",
+		f.stale, clk.Now().Add(emulator.DefaultJobDuration).Format(time.RFC3339))
+	startSyncOutsideTerraform(t, api, f.stale)
+	clk.Advance(24 * time.Hour)
+	startSyncOutsideTerraform(t, api, f.fresh)
+	clk.Advance(time.Hour)
+	return f
+}
+
+// checks is the freshness check blocks of both connections.
+func (f freshnessFixture) checks() string {
+	return freshnessCheckConfig("fresh", f.fresh) + freshnessCheckConfig("stale", f.stale)
+}
+
 // TestAccConnectionStatusDataSource_freshnessCheck runs the freshness
 // guide's check block against a connection synced an hour ago and one
 // synced 25 hours ago: Terraform records the check of the first as passed
 // and of the second as failed, with its message, both in the plan and in
 // the state, and the run itself succeeds (a failed check is a warning).
 func TestAccConnectionStatusDataSource_freshnessCheck(t *testing.T) {
-	clk := newTestClock()
-	e := newAccEmulator(t, emulator.Options{Seed: 93, Now: clk.Now})
-	api := e.apiClient()
-	stale := e.createOutsideTerraform(t, e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID).ConnectionID
-	fresh := e.createOutsideTerraform(t, e.Source(0, 1).SourceID, e.Destination(0, 0).DestinationID,
-		client.StreamConfiguration{Name: "customers"}).ConnectionID
-	staleSince := clk.Now().Add(emulator.DefaultJobDuration)
-	startSyncOutsideTerraform(t, api, stale)
-	clk.Advance(24 * time.Hour)
-	startSyncOutsideTerraform(t, api, fresh)
-	clk.Advance(time.Hour)
-
-	want := map[string]checkOutcome{
-		"fresh": {status: "pass"},
-		"stale": {status: "fail", message: fmt.Sprintf("Connection %s has not synced successfully for more than a day (last: %s).",
-			stale, staleSince.Format(time.RFC3339))},
-	}
-	accTestWithClock(t, clk, tfresource.TestCase{
+	f := newFreshnessFixture(t, 93)
+	want := map[string]checkOutcome{"fresh": {status: "pass"}, "stale": {status: "fail", message: f.staleMessage}}
+	accTestWithClock(t, f.clk, tfresource.TestCase{
 		Steps: []tfresource.TestStep{{
-			Config:            e.ProviderConfig() + freshnessCheckConfig("fresh", fresh) + freshnessCheckConfig("stale", stale),
+			Config:            f.e.ProviderConfig() + f.checks(),
 			ConfigPlanChecks:  tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{expectCheckResults{want: want}}},
 			ConfigStateChecks: []statecheck.StateCheck{expectCheckResults{want: want}},
 			// A check block's data sources are planned to be read again at
@@ -258,4 +277,35 @@ func (c expectCheckResults) compare(where string, results []tfjson.CheckResultSt
 		return fmt.Errorf("the %s records check blocks %+v, want %+v", where, got, c.want)
 	}
 	return nil
+}
+
+// TestAccConnectionStatusDataSource_freshnessWarning runs terraform plan
+// and apply with the freshness guide's check blocks directly, to read what
+// terraform-plugin-testing does not show: the warning. Each command warns
+// once, for the stale connection only, with the assertion's message, and
+// succeeds.
+func TestAccConnectionStatusDataSource_freshnessWarning(t *testing.T) {
+	f := newFreshnessFixture(t, 94)
+	tf := newTerraformDir(t, f.clk, f.e.ProviderConfig()+f.checks())
+	want := []jsonDiagnostic{{Severity: "warning", Summary: "Check block assertion failed", Detail: f.staleMessage}}
+
+	for _, args := range [][]string{
+		{"plan", "-json", "-input=false", "-detailed-exitcode", "-out=tfplan"},
+		{"apply", "-json", "-input=false", "-auto-approve"},
+	} {
+		out, code := tf.run(args...)
+		// A check block's data sources are read again at apply, which is a
+		// change: plan -detailed-exitcode says 2 whether checks pass or fail.
+		if wantCode := map[string]int{"plan": 2, "apply": 0}[args[0]]; code != wantCode {
+			t.Errorf("terraform %s exited with %d, want %d:\n%s", args[0], code, wantCode, out)
+		}
+		var got []jsonDiagnostic
+		for _, d := range diagnostics(t, out) {
+			d.Address = "" // Terraform 1.11 gives none; later versions give check.stale
+			got = append(got, d)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("terraform %s gave diagnostics %+v, want %+v\n%s", args[0], got, want, out)
+		}
+	}
 }
