@@ -131,7 +131,7 @@ func (d *connectionStatusDataSource) Read(ctx context.Context, req datasource.Re
 	if _, err := d.data.client.ConfigAPIRoot(); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("connection_id"), "Config API URL Needed",
 			fmt.Sprintf("The status of connection %q is read through the Airbyte Config API, whose URL the provider does not know: %v. "+
-				"Set the provider's config_api_url (or %s).", id, err, envConfigAPIURL))
+				"The %s environment variable sets it too.", id, err, envConfigAPIURL))
 		return
 	}
 	_, diags := d.data.connectionWorkspace(ctx, path.Root("connection_id"), id)

@@ -134,8 +134,8 @@ provider "airbyte" {
 			},
 			{
 				Config: noConfigAPI + connectionStatusConfig("s", conn, ""),
-				ExpectError: regexp.MustCompile(`(?s)Config API URL Needed.*` + conn + `.*Set\s+config_api_url.*Set\s+the\s+provider's\s+config_api_url\s+\(or\s+` +
-					envConfigAPIURL + `\)`),
+				ExpectError: regexp.MustCompile(`(?s)Config API URL Needed.*` + conn + `.*Set\s+config_api_url\s+to\s+the\s+Config\s+API\s+root.*The\s+` +
+					envConfigAPIURL + `\s+environment\s+variable\s+sets\s+it\s+too`),
 			},
 		},
 	})
