@@ -258,6 +258,7 @@ func (p *airbyteProvider) DataSources(_ context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		NewConnectionDataSource, NewConnectionsDataSource, NewConnectionStateDataSource,
 		NewConnectionCatalogDataSource, NewSyncHistoryDataSource, NewSyncResultDataSource,
+		NewConnectionStatusDataSource,
 	}
 }
 
