@@ -167,7 +167,7 @@ type FailureReason struct {
 type ConnectionSyncStatus struct {
 	ConnectionID         string     `json:"connectionId"`
 	ConnectionSyncStatus SyncStatus `json:"connectionSyncStatus"`
-	// LastSuccessfulSync is when the newest successful job (sync or reset)
+	// LastSuccessfulSync is when the newest successful job (sync, reset or refresh)
 	// among the connection's ten newest ended, in epoch seconds.
 	LastSuccessfulSync *int64 `json:"lastSuccessfulSync,omitempty"`
 	// LastSyncJobID is the newest job that succeeded or failed.

@@ -330,6 +330,13 @@ func TestAccRunSync_timeoutCancels(t *testing.T) {
 				ExpectNonEmptyPlan: true, // tainted
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr("airbyte_run_sync.s", "status", "cancelled"),
+					// What the job committed before the cancel, read again after it.
+					resource.TestCheckResourceAttrWith("airbyte_run_sync.s", "rows_synced", func(v string) error {
+						if v == "0" {
+							return fmt.Errorf("rows_synced is 0, want the rows committed before the cancel")
+						}
+						return nil
+					}),
 					func(*terraform.State) error { return e.expectJobs(connID, "cancelled") },
 				),
 			},

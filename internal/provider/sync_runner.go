@@ -334,6 +334,11 @@ func (r *syncRunner) stop(ctx context.Context, req syncRequest, job *client.Job,
 	switch {
 	case err == nil:
 		serr.Job, serr.Cancelled = cancelled, true
+		// The cancel's answer has no figures; the job read again has what
+		// it committed before it was cancelled.
+		if last, getErr := r.client.GetJob(cctx, job.JobID); getErr == nil {
+			serr.Job = last
+		}
 		tflog.Info(ctx, "cancelled the sync job", map[string]any{"job_id": job.JobID})
 	case client.IsConflict(err):
 		// It ended on its own in the meantime.
