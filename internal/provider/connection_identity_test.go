@@ -75,6 +75,10 @@ func objectValue(t *testing.T, typ tftypes.Object, values map[string]any) *tfpro
 	vals := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
 		if v, ok := values[name]; ok {
+			if tv, isValue := v.(tftypes.Value); isValue {
+				vals[name] = tv // a nested value, built by the caller
+				continue
+			}
 			vals[name] = tftypes.NewValue(at, v)
 			continue
 		}

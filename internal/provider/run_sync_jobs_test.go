@@ -2,9 +2,12 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -113,5 +116,51 @@ func TestAccRunSync_unknownStreamStartsNothing(t *testing.T) {
 	})
 	if jobs := e.jobsOf(connID); len(jobs) != 0 {
 		t.Errorf("the emulator has jobs %+v, want none", jobs)
+	}
+}
+
+// TestProtocolRunSyncAction_failureAndClear: the action reports a failed
+// sync with Airbyte's reason, then clears one stream: that stream's state
+// goes, the other's stays.
+func TestProtocolRunSyncAction_failureAndClear(t *testing.T) {
+	e, clk, connID := newSyncEmulator(t, emulator.Options{Seed: 86})
+	server := newActionServer(t, e, clk)
+	if run := invokeRunSync(t, context.Background(), server, map[string]any{"connection_id": connID}, nil); hasError(run.diags) {
+		t.Fatalf("the first sync failed:\n%s", run)
+	}
+	if err := e.emu.FailNextSyncWith(connID, emulator.SyncFailure{FailureOrigin: "destination", FailureType: "transient_error",
+		Message: "The warehouse closed the connection"}); err != nil {
+		t.Fatal(err)
+	}
+	// A transient error is retried: the first attempt fails, the second succeeds.
+	run := invokeRunSync(t, context.Background(), server, map[string]any{"connection_id": connID}, nil)
+	if hasError(run.diags) || !run.someMatch(`^Sync job 2 of connection .* succeeded`) {
+		t.Fatalf("want job 2 to succeed on its second attempt\n%s", run)
+	}
+	if got := fmt.Sprint(streamStates(t, e, connID)); got != "[users events]" {
+		t.Fatalf("state after the syncs is for streams %s, want [users events]", got)
+	}
+
+	streamsType := tftypes.List{ElementType: tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"name": tftypes.String, "namespace": tftypes.String}}}
+	streams := tftypes.NewValue(streamsType, []tftypes.Value{tftypes.NewValue(streamsType.ElementType, map[string]tftypes.Value{
+		"name": tftypes.NewValue(tftypes.String, "users"), "namespace": tftypes.NewValue(tftypes.String, nil)})})
+	run = invokeRunSync(t, context.Background(), server, map[string]any{"connection_id": connID, "job_type": "clear", "streams": streams}, nil)
+	if hasError(run.diags) || !run.someMatch(`^Clear job 3 of connection .* succeeded`) {
+		t.Fatalf("want clear job 3 to succeed\n%s", run)
+	}
+	if got := fmt.Sprint(streamStates(t, e, connID)); got != "[events]" {
+		t.Errorf("state after clearing users is for streams %s, want [events]", got)
+	}
+
+	if err := e.emu.FailNextSyncWith(connID, emulator.SyncFailure{FailureOrigin: "source", FailureType: "config_error",
+		Message: "Invalid API key"}); err != nil {
+		t.Fatal(err)
+	}
+	run = invokeRunSync(t, context.Background(), server, map[string]any{"connection_id": connID}, nil)
+	if text := diagnosticsText(run.diags); !strings.Contains(text, "Sync Failed") ||
+		!strings.Contains(text, "It failed after 1 attempt. Airbyte reports a source config error: Invalid API key.") ||
+		!strings.Contains(text, "Fix the source's configuration in Airbyte") {
+		t.Errorf("want the failure's origin, type and message in the error\n%s", run)
 	}
 }
