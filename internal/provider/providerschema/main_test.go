@@ -40,7 +40,7 @@ func TestProviderSchemas(t *testing.T) {
 	}
 	for member, want := range map[string][]string{
 		"resource_schemas":          {"airbyte_connection", "airbyte_run_sync"},
-		"data_source_schemas":       {"airbyte_connection", "airbyte_connection_catalog", "airbyte_connection_state", "airbyte_connections", "airbyte_sync_history", "airbyte_sync_result"},
+		"data_source_schemas":       {"airbyte_connection", "airbyte_connection_catalog", "airbyte_connection_state", "airbyte_connection_status", "airbyte_connections", "airbyte_sync_history", "airbyte_sync_result"},
 		"action_schemas":            {"airbyte_run_sync"},
 		"list_resource_schemas":     {"airbyte_connection"},
 		"resource_identity_schemas": {"airbyte_connection"},
