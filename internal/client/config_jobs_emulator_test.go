@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,5 +153,65 @@ func TestStreamJobsAgainstEmulator(t *testing.T) {
 
 	if _, err := f.client.ResetStreams(ctx, "00000000-0000-4000-8000-000000000000", nil); !client.IsForbidden(err) {
 		t.Fatalf("unknown connection: err = %v, want 403", err)
+	}
+}
+
+// TestJobFailureEventAgainstEmulator: the timeline gives the failing stream
+// that jobs/get leaves out; a job that succeeded has no failure event.
+func TestJobFailureEventAgainstEmulator(t *testing.T) {
+	ctx := context.Background()
+	f := newEmulatorFixture(t, emulator.Options{Seed: 23, JobDuration: 10 * time.Second})
+	ws := f.info.Workspaces[0]
+	stream := ws.Sources[1].Streams[0]
+	conn, err := f.client.CreateConnection(ctx, client.ConnectionCreateRequest{
+		Name: "failing", SourceID: ws.Sources[1].SourceID, DestinationID: ws.Destinations[0].DestinationID,
+		Configurations: &client.StreamConfigurations{Streams: []client.StreamConfiguration{{Name: stream}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok, err := f.client.CreateJob(ctx, conn.ConnectionID, client.JobTypeSync)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(time.Minute)
+	if err := f.emu.FailNextSyncWith(conn.ConnectionID, emulator.SyncFailure{Message: "no access", Stream: stream}); err != nil {
+		t.Fatal(err)
+	}
+	failed, err := f.client.CreateJob(ctx, conn.ConnectionID, client.JobTypeSync)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(time.Minute)
+
+	reason, err := f.client.JobFailureEvent(ctx, conn.ConnectionID, failed.JobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reason == nil || reason.FailureType != "config_error" || reason.ExternalMessage != "no access" ||
+		reason.StreamDescriptor == nil || reason.StreamDescriptor.Name != stream {
+		t.Fatalf("failure = %+v; want the config_error naming stream %q", reason, stream)
+	}
+	info, err := f.client.GetJobInfo(ctx, failed.JobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sd := info.Attempts[0].Attempt.FailureSummary.Failures[0].StreamDescriptor; sd != nil {
+		t.Fatalf("jobs/get names stream %+v; the server leaves it out", sd)
+	}
+	if reason, err := f.client.JobFailureEvent(ctx, conn.ConnectionID, ok.JobID); err != nil || reason != nil {
+		t.Fatalf("succeeded job: %+v, %v; want no failure event", reason, err)
+	}
+	events, err := f.client.ListConnectionEvents(ctx, conn.ConnectionID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, ev := range events {
+		types = append(types, ev.EventType)
+	}
+	want := []string{client.EventSyncFailed, client.EventSyncStarted, client.EventSyncSucceeded, client.EventSyncStarted}
+	if strings.Join(types, " ") != strings.Join(want, " ") {
+		t.Fatalf("events %v, want %v", types, want)
 	}
 }

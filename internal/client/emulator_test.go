@@ -28,6 +28,7 @@ var clientOperations = []string{
 	"getState", "webBackendGetConnection", "listTags",
 	"getJobInfo", "getConnectionStatuses",
 	"resetConnection", "clearConnection", "resetConnectionStream", "clearConnectionStream", "refreshConnectionStream",
+	"listConnectionEvents",
 }
 
 // TestMain validates every request the client sends to the emulator, and

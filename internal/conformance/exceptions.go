@@ -144,6 +144,21 @@ var statusExceptions = []statusException{
 			"(airbytehq/airbyte-platform@310e6cb: airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/handlers/SchedulerHandler.kt).",
 	},
 	{
+		status:     http.StatusForbidden,
+		operations: []string{"listConnectionEvents", "getConnectionEvent"},
+		reason: "POST /api/v1/connections/events/list and /get declare 200, 404, 422 only; a connection id that resolves to no " +
+			"workspace fails the @Secured role check, answered 403 " +
+			"(airbytehq/airbyte-platform@310e6cb: airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/support/AuthenticationHeaderResolver.kt).",
+	},
+	{
+		status:     http.StatusInternalServerError,
+		operations: []string{"getConnectionEvent", "listConnectionEvents"},
+		reason: "The two operations declare no 500; events/get looks the event up with Optional.get, whose NoSuchElementException for an " +
+			"unknown event id no handler maps, and events/list passes a negative page size or offset to Postgres, which refuses it: " +
+			"500 {\"errorId\": ...} (airbytehq/airbyte-platform@310e6cb: airbyte-data/src/main/kotlin/io/airbyte/data/services/impls/data/ConnectionTimelineEventServiceDataImpl.kt, " +
+			"airbyte-data/src/main/kotlin/io/airbyte/data/repositories/ConnectionTimelineEventRepository.kt).",
+	},
+	{
 		status:     http.StatusConflict,
 		operations: []string{"updateTag"},
 		reason:     "PATCH /tags/{tagId} declares 200, 400, 403, 404 only; renaming a tag to the name of another tag of its workspace is answered 409 error:tag-already-exists (airbytehq/airbyte-platform@310e6cb: airbyte-server/src/main/kotlin/io/airbyte/server/handlers/TagHandler.kt).",
@@ -241,6 +256,25 @@ type failureException struct {
 }
 
 var failureExceptions = []failureException{
+	{
+		kind:      "response",
+		operation: "listConnectionEvents",
+		field:     regexp.MustCompile(`^\$\.events\[\d+\]$`),
+		reason:    "missing property 'created_at'",
+		why: "ConnectionEvent requires created_at but spells the property createdAt, which is what the server sends " +
+			"(airbytehq/airbyte-platform@310e6cb: airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/handlers/ConnectionsHandler.kt, " +
+			"convertConnectionEvent).",
+	},
+	{
+		kind:      "response",
+		operation: "getConnectionEvent",
+		field:     regexp.MustCompile(`^\$$`),
+		reason:    "missing properties 'details', 'created_at'",
+		why: "ConnectionEventWithDetails requires created_at but spells the property createdAt, and requires details, which the " +
+			"handler sets to null and the server's Jackson configuration (serialization-inclusion NON_ABSENT) leaves out " +
+			"(airbytehq/airbyte-platform@310e6cb: airbyte-commons-server/src/main/kotlin/io/airbyte/commons/server/handlers/ConnectionsHandler.kt, " +
+			"hydrateConnectionEvent; airbyte-server/src/main/resources/application.yml).",
+	},
 	{
 		kind:      "request",
 		operation: "createAccessToken",

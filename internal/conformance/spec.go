@@ -36,6 +36,8 @@ var configOperations = []string{
 	"/v1/connections/reset/stream",
 	"/v1/connections/clear/stream",
 	"/v1/connections/refresh",
+	"/v1/connections/events/list",
+	"/v1/connections/events/get",
 }
 
 // apiDocument is one OpenAPI document with its validator and operation table.

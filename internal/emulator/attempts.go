@@ -131,6 +131,7 @@ func (e *Emulator) endAttempt(j *job, t time.Time) {
 		j.finish(statusSucceeded, t)
 		j.resetRowsCleared = true
 		e.recordSuccess(j)
+		e.recordJobSucceeded(j)
 		return
 	}
 	// The attempt's output holds what it committed; partialSuccess is
@@ -149,6 +150,7 @@ func (e *Emulator) endAttempt(j *job, t time.Time) {
 	j.retries.add(progress)
 	if f.configError() || !j.retries.shouldRetry(e.opts.SyncRetries.withDefaults()) {
 		j.finish(statusFailed, t)
+		e.recordJobFailed(j)
 		return
 	}
 	j.status, j.updatedAt, j.next = statusIncomplete, t, t.Add(j.retries.backoff())

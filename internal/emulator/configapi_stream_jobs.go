@@ -178,11 +178,15 @@ func (e *Emulator) refreshConnectionStream(w http.ResponseWriter, r *http.Reques
 	switch {
 	case c.status == "deprecated" || active != nil && active.status != statusPending:
 		writeJSON(w, http.StatusOK, jobReadResponse{})
-	case active != nil:
-		jr := jobReadOf(active)
-		writeJSON(w, http.StatusOK, jobReadResponse{Job: &jr})
 	default:
-		jr := jobReadOf(e.nextJob(c, now))
+		j := active
+		if j == nil {
+			j = e.nextJob(c, now)
+		}
+		if j.jobType == "refresh" {
+			e.recordJobStarted(j, jobStreams(j), now)
+		}
+		jr := jobReadOf(j)
 		writeJSON(w, http.StatusOK, jobReadResponse{Job: &jr})
 	}
 }

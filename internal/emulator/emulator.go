@@ -45,6 +45,8 @@ type Emulator struct {
 	plannedFailures map[string]plannedFailure // connection id → how its next sync fails
 	refreshes       map[string][]refreshRow   // connection id → stream_refreshes rows
 	states          map[string]*connectionState
+	timeline        []*timelineEvent // connection_timeline_event rows, in writing order
+	timelineSeq     int64
 	stats           Stats
 	window          []time.Time // accepted requests in the last second
 }
@@ -244,6 +246,8 @@ func (e *Emulator) routes() *http.ServeMux {
 		{method: "POST", pattern: "/connections/reset/stream", config: true, handler: e.resetConnectionStream},
 		{method: "POST", pattern: "/connections/clear/stream", config: true, handler: e.resetConnectionStream},
 		{method: "POST", pattern: "/connections/refresh", config: true, handler: e.refreshConnectionStream},
+		{method: "POST", pattern: "/connections/events/list", config: true, handler: e.listConnectionEvents},
+		{method: "POST", pattern: "/connections/events/get", config: true, handler: e.getConnectionEvent},
 	}
 	for _, rt := range config {
 		mux.Handle(rt.method+" "+configPrefix+rt.pattern, e.wrap(rt, configPrefix))

@@ -282,7 +282,9 @@ func (e *Emulator) createJob(w http.ResponseWriter, r *http.Request, _ string) {
 			// answers the same at once.
 			writeProblem(w, stateConflict(conflictMessage))
 		default:
-			writeJSON(w, http.StatusOK, e.jobJSON(e.nextJob(c, now), now, false))
+			j := e.nextJob(c, now)
+			e.recordJobStarted(j, nil, now) // submitManualSyncToWorker names no streams
+			writeJSON(w, http.StatusOK, e.jobJSON(j, now, false))
 		}
 		return
 	}
@@ -310,9 +312,13 @@ func (e *Emulator) startReset(c *connection, streams []streamDescriptor, now tim
 		e.cancelJobAt(active, now)
 	}
 	if len(streams) == 0 && len(e.resetRowsLeft(c.id)) == 0 {
-		return e.nextJob(c, now), true
+		j = e.nextJob(c, now)
+	} else {
+		j = e.newResetJob(c, streams, now)
 	}
-	return e.newResetJob(c, streams, now), true
+	// submitResetConnectionToWorker logs the start with the streams asked for.
+	e.recordJobStarted(j, &streams, now)
+	return j, true
 }
 
 // findJob parses the jobId path value and writes the error response itself
@@ -373,9 +379,12 @@ func (e *Emulator) cancelJob(w http.ResponseWriter, r *http.Request, _ string) {
 		return
 	}
 	now := e.now()
+	before := finalSummary(j)
+	before.RecordsLoaded, before.BytesLoaded = e.runningFigures(j, now)
 	if active := e.activeJob(j.connectionID); active != nil && active.status != statusPending {
 		e.cancelJobAt(active, now)
 		active.resetRowsCleared = true
 	}
+	e.recordJobCancelled(before, j, now)
 	writeJSON(w, http.StatusOK, e.jobJSON(j, now, false))
 }

@@ -30,6 +30,7 @@ var servedOperations = []string{
 	"getState", "webBackendGetConnection", "getJobInfo", "getConnectionStatuses",
 	"updateConnection", "webBackendUpdateConnection", "createOrUpdateStateSafe",
 	"resetConnection", "clearConnection", "resetConnectionStream", "clearConnectionStream", "refreshConnectionStream",
+	"listConnectionEvents", "getConnectionEvent",
 }
 
 // TestMain validates every response the emulator returns against the Airbyte
