@@ -109,7 +109,7 @@ func (r *syncRunner) startOnce(ctx context.Context, req syncRequest) (*client.Jo
 		if job == nil {
 			// Another job started since the look for one: Airbyte keeps the
 			// refresh for the connection's next run.
-			return nil, errors.New("Airbyte recorded the refresh but started no job, because another job of the connection " +
+			return nil, errors.New("the refresh was recorded, but no job started, because another job of the connection " +
 				"was running; the refresh runs as the connection's next job. Apply again once that job has ended to run and follow it")
 		}
 		jobID = job.ID

@@ -21,7 +21,8 @@ import (
 // server records it (three attempts, each a source system_error, on a
 // deployment that allows three successive complete failures) fails the
 // apply with Airbyte's origin, type and message and the attempt count, and
-// the tainted resource keeps them in state.
+// the tainted resource keeps them in state, with the failing stream from
+// the connection's timeline.
 func TestAccRunSync_failureDetails(t *testing.T) {
 	e, clk, connID := newSyncEmulator(t, emulator.Options{Seed: 91,
 		SyncRetries: emulator.RetryLimits{MaxSuccessiveCompleteFailures: 3}})
@@ -40,7 +41,7 @@ func TestAccRunSync_failureDetails(t *testing.T) {
 				},
 				Config: config,
 				ExpectError: diagRE("Sync Failed", `The sync job 1 of the connection "`+connID+`" ended with status "failed", having moved 0 rows (0 B).`+
-					` It failed after 3 attempts. Airbyte reports a source system error: `+msg+`. Check the job's logs`),
+					` It failed after 3 attempts. Airbyte reports a source system error on the stream "public.events": `+msg+`. Check the job's logs`),
 			},
 			{
 				RefreshState:       true,
@@ -51,6 +52,7 @@ func TestAccRunSync_failureDetails(t *testing.T) {
 					resource.TestCheckResourceAttr(res, "failure_origin", "source"),
 					resource.TestCheckResourceAttr(res, "failure_type", "system_error"),
 					resource.TestCheckResourceAttr(res, "failure_message", msg),
+					resource.TestCheckResourceAttr(res, "failure_stream", "public.events"),
 					resource.TestCheckResourceAttr(res, "partial_success", "false"),
 					resource.TestCheckResourceAttr(res, "stream_stats.#", "0"),
 					func(*terraform.State) error { return e.expectJobs(connID, "failed") },
@@ -95,8 +97,7 @@ func TestAccRunSync_partialSuccess(t *testing.T) {
 						var sum int64
 						for i := range 2 {
 							var n int64
-							fmt.Sscan(a[fmt.Sprintf("stream_stats.%d.records_committed", i)], &n)
-							if n <= 0 {
+							if _, err := fmt.Sscan(a[fmt.Sprintf("stream_stats.%d.records_committed", i)], &n); err != nil || n <= 0 {
 								return fmt.Errorf("stream_stats.%d.records_committed = %q, want records", i, a[fmt.Sprintf("stream_stats.%d.records_committed", i)])
 							}
 							sum += n
@@ -203,7 +204,9 @@ func (rr *requestRecorder) front(next http.Handler) http.Handler {
 	})
 }
 
-func bytesSuffix(s, suffix string) bool { return len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix }
+func bytesSuffix(s, suffix string) bool {
+	return len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix
+}
 
 // TestAccRunSync_refreshMerge: a refresh of one stream with merge goes to
 // the Config API's connections/refresh with refreshMode Merge and that

@@ -136,8 +136,8 @@ func (d *syncJobDetails) fill(o jobOutcome) {
 		d.FailureOrigin = optionalString(f.FailureOrigin)
 		d.FailureType = optionalString(f.FailureType)
 		d.FailureMessage = optionalString(f.ExternalMessage)
-		if f.StreamDescriptor != nil {
-			d.FailureStream = optionalString(f.StreamDescriptor.Name)
+		if f.StreamDescriptor != nil && f.StreamDescriptor.Name != "" {
+			d.FailureStream = types.StringValue(streamName(*f.StreamDescriptor))
 		}
 	}
 	elems := make([]attr.Value, 0, len(o.Streams))
@@ -152,7 +152,8 @@ func (d *syncJobDetails) fill(o jobOutcome) {
 	d.StreamStats = types.ListValueMust(types.ObjectType{AttrTypes: streamStatsAttrTypes}, elems)
 }
 
-// jobOutcomeOf reads a job with jobs/get and sums it up. It returns nil,
+// jobOutcomeOf reads a job with jobs/get and sums it up, and for a failure
+// without its stream, the job's failure event. It returns nil,
 // after logging why, when the Config API cannot be reached or refuses: the
 // details are extra, and a job is still reported without them.
 func jobOutcomeOf(ctx context.Context, c *client.Client, jobID int64) *jobOutcome {
@@ -163,6 +164,20 @@ func jobOutcomeOf(ctx context.Context, c *client.Client, jobID int64) *jobOutcom
 		return nil
 	}
 	o := outcomeOf(info)
+	if f := o.Failure; f != nil && f.StreamDescriptor == nil && info.Job.ConfigID != "" {
+		// jobs/get leaves the failure's stream out; the connection's
+		// timeline keeps it, in the job's failure event.
+		reason, err := c.JobFailureEvent(ctx, info.Job.ConfigID, jobID)
+		switch {
+		case err != nil:
+			tflog.Warn(ctx, "reading the job's failure event failed; its stream is left out", map[string]any{
+				"job_id": jobID, "error": err.Error()})
+		case reason != nil && reason.StreamDescriptor != nil && reason.StreamDescriptor.Name != "":
+			withStream := *f
+			withStream.StreamDescriptor = reason.StreamDescriptor
+			o.Failure = &withStream
+		}
+	}
 	return &o
 }
 
@@ -259,7 +274,8 @@ var syncJobDetailsDescriptions = map[string]string{
 		"`system_error`, `transient_error`, `refresh_schema`, `heartbeat_timeout`, `destination_timeout` or `manual_cancellation`. " +
 		"Null when the job did not fail or Airbyte did not say.",
 	"failure_message": "Airbyte's message for the failure that ended the job, as the Airbyte UI shows it. Null when the job did not fail.",
-	"failure_stream":  "The stream the failure that ended the job concerns, when Airbyte names one; null otherwise.",
+	"failure_stream": "The stream the failure that ended the job concerns, as `namespace.name` or `name`, when Airbyte names one " +
+		"(read from the connection's timeline, where the Airbyte UI finds it too); null otherwise.",
 	"partial_success": "Whether a failed attempt of the job committed records before it failed. `false` for a job whose attempts " +
 		"failed without committing anything, or that did not fail.",
 	"stream_stats": "What the job committed, per stream, summed over its attempts. Airbyte reports figures only for attempts that " +
