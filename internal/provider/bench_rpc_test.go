@@ -26,35 +26,67 @@ import (
 //
 //	go test -tags bench -run '^$' -bench BenchmarkConnectionRPC -benchmem ./internal/provider/
 func BenchmarkConnectionRPC(b *testing.B) {
+	for _, rpc := range connectionRPCs {
+		b.Run(rpc.name, func(b *testing.B) { benchConnectionRPC(b, rpc.call) })
+	}
+}
+
+// connectionRPCs are the RPCs BenchmarkConnectionRPC measures, in the order of a plan.
+var connectionRPCs = []struct {
+	name string
+	call func(ctx context.Context, f *connectionRPCFixture) ([]*tfprotov6.Diagnostic, error)
+}{
+	{"ValidateResourceConfig", func(ctx context.Context, f *connectionRPCFixture) ([]*tfprotov6.Diagnostic, error) {
+		resp, err := f.server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: connectionType, Config: f.config})
+		return diagsOf(resp, err, func() []*tfprotov6.Diagnostic { return resp.Diagnostics })
+	}},
+	{"ReadResource", func(ctx context.Context, f *connectionRPCFixture) ([]*tfprotov6.Diagnostic, error) {
+		resp, err := f.server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: connectionType, CurrentState: f.state})
+		return diagsOf(resp, err, func() []*tfprotov6.Diagnostic { return resp.Diagnostics })
+	}},
+	{"PlanResourceChange", func(ctx context.Context, f *connectionRPCFixture) ([]*tfprotov6.Diagnostic, error) {
+		resp, err := f.server.PlanResourceChange(ctx, f.planRequest())
+		return diagsOf(resp, err, func() []*tfprotov6.Diagnostic { return resp.Diagnostics })
+	}},
+}
+
+func diagsOf[T any](resp *T, err error, diags func() []*tfprotov6.Diagnostic) ([]*tfprotov6.Diagnostic, error) {
+	if err != nil || resp == nil {
+		return nil, err
+	}
+	return diags(), nil
+}
+
+func benchConnectionRPC(b *testing.B, call func(context.Context, *connectionRPCFixture) ([]*tfprotov6.Diagnostic, error)) {
 	f := newConnectionRPCFixture(b)
 	ctx := context.Background()
-	b.Run("ReadResource", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			resp, err := f.server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: connectionType, CurrentState: f.state})
-			if err != nil || hasError(resp.Diagnostics) {
-				b.Fatalf("ReadResource: %v %v", err, diagText(resp.Diagnostics))
-			}
+	b.ReportAllocs()
+	for b.Loop() {
+		diags, err := call(ctx, f)
+		if err != nil || hasError(diags) {
+			b.Fatalf("%v %s", err, diagText(diags))
 		}
-	})
-	b.Run("PlanResourceChange", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			resp, err := f.server.PlanResourceChange(ctx, f.planRequest())
-			if err != nil || hasError(resp.Diagnostics) {
-				b.Fatalf("PlanResourceChange: %v %v", err, diagText(resp.Diagnostics))
-			}
+	}
+}
+
+// rpcResult is one RPC's figures.
+type rpcResult struct {
+	Name                             string
+	NsPerOp, BytesPerOp, AllocsPerOp int64
+}
+
+// measureConnectionRPC runs BenchmarkConnectionRPC's RPCs for the report.
+func measureConnectionRPC(t *testing.T) []rpcResult {
+	var res []rpcResult
+	for _, rpc := range connectionRPCs {
+		r := testing.Benchmark(func(b *testing.B) { benchConnectionRPC(b, rpc.call) })
+		if r.N == 0 {
+			t.Errorf("BenchmarkConnectionRPC/%s failed", rpc.name)
+			continue
 		}
-	})
-	b.Run("ValidateResourceConfig", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			resp, err := f.server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: connectionType, Config: f.config})
-			if err != nil || hasError(resp.Diagnostics) {
-				b.Fatalf("ValidateResourceConfig: %v %v", err, diagText(resp.Diagnostics))
-			}
-		}
-	})
+		res = append(res, rpcResult{Name: rpc.name, NsPerOp: r.NsPerOp(), BytesPerOp: r.AllocedBytesPerOp(), AllocsPerOp: r.AllocsPerOp()})
+	}
+	return res
 }
 
 // connectionRPCFixture is a configured provider server and the values of one imported connection.
