@@ -27,7 +27,8 @@
 // state, and its BenchmarkConnectionRPC is run, so that the report compares the two from one run),
 // BENCH_OFFICIAL_PROVIDER (the path of another provider binary registered as airbytehq/airbyte,
 // such as Airbyte's own: its plan and refresh of BENCH_OFFICIAL_N (default 300) imported connections
-// are measured at 50 ms too; nothing of it is built or kept here).
+// are measured at 50 ms too; nothing of it is built or kept here), BENCH_PROFILE_DIR (a directory: the
+// provider processes write CPU profiles there, through the provider's AIRBYTE_PROVIDER_CPU_PROFILE).
 
 package provider
 
@@ -865,6 +866,10 @@ func (env *benchEnv) tf(p *benchProvider, dir string, args ...string) tfResult {
 		}
 	}
 	cmd.Env = append(cmd.Env, "TF_IN_AUTOMATION=1", "TF_CLI_CONFIG_FILE="+p.cliConfig, "CHECKPOINT_DISABLE=1", "BENCH_RUSAGE_FILE="+rusage)
+	if dir := os.Getenv("BENCH_PROFILE_DIR"); dir != "" {
+		// The provider (of a commit that knows the variable) writes a CPU profile per process.
+		cmd.Env = append(cmd.Env, fmt.Sprintf("AIRBYTE_PROVIDER_CPU_PROFILE=%s/%04d-%s-%s", dir, env.rusageSeq, cmp.Or(p.name, "this"), args[0]))
+	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 
