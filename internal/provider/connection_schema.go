@@ -157,7 +157,7 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 							"for this destination, by the rules Airbyte applies, so a stream Airbyte would refuse fails the plan.",
 						PlanModifiers: []planmodifier.Set{streamsFromState{}},
 						// The API reads an empty list as "leave the streams as they are".
-						Validators: []validator.Set{setvalidator.SizeAtLeast(1)},
+						Validators:   []validator.Set{setvalidator.SizeAtLeast(1)},
 						NestedObject: streamNestedObject,
 						CustomType:   types.SetType{ElemType: streamObjectType},
 					},
