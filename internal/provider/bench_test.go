@@ -1291,6 +1291,8 @@ func (env *benchEnv) markdown(f benchFigures) string {
 			"as an empty plan; a normal `terraform plan -detailed-exitcode` must exit 0.\n")
 	}
 
+	w("\n%s", benchNotes)
+
 	var failed []*benchCase
 	for _, c := range f.Cases {
 		if c.Err != "" {
