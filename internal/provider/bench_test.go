@@ -3,7 +3,7 @@
 // The scale benchmark. It only builds with the bench tag, so `go test ./...` never
 // runs it; `make bench` does:
 //
-//	go test -tags bench -count=1 -run TestBench -bench 'BenchmarkGetProviderSchema|BenchmarkSyncPollingCost' -v -timeout 60m ./internal/provider/
+//	go test -tags bench -count=1 -run TestBench -benchmem -bench 'BenchmarkGetProviderSchema|BenchmarkSyncPollingCost|BenchmarkConnectionRPC' -v -timeout 90m ./internal/provider/
 //
 // TestBench builds the provider and the emulator, runs the real terraform CLI against the
 // emulator (at 0 ms and at 50 ms of added latency per request), prints one `bench:` line per
@@ -11,20 +11,30 @@
 // terraform fails or a plan right after import or create is not empty, never on a missed target:
 // the figures are reported, not gated on.
 //
+// The provider terraform starts is a small wrapper that runs the provider binary as its child and,
+// when the child exits, appends the child's CPU time (user + system) and peak resident memory
+// (from getrusage, the kernel's own accounting) to a file the benchmark reads after each command.
+//
 // BENCHMARKS.md names the commit it measured. Figures of a working tree with uncommitted changes
 // belong to no commit, so TestBench refuses such a tree (the report file itself aside) unless
 // BENCH_ALLOW_DIRTY=1, and then says so at the top of the report.
 //
 // Environment: GO (default: go on PATH), TERRAFORM (default: terraform on PATH), BENCH_OUTPUT
-// (default: <module root>/BENCHMARKS.md), BENCH_SIZES (default "10,100,500"), BENCH_REPS (runs of each
-// refresh and plan, the fastest counting; default 3), BENCH_ALLOW_DIRTY (1 to measure a tree with
-// uncommitted changes).
+// (default: <module root>/BENCHMARKS.md), BENCH_SIZES (default "100,300,500"), BENCH_REPS (runs of each
+// refresh and plan, the fastest counting; default 3, at most 2 for N=500), BENCH_ALLOW_DIRTY (1 to
+// measure a tree with uncommitted changes), BENCH_BASELINE (a commit: its provider, built from
+// `git archive` of that commit, is measured too, taking turns with this one on the same emulator and
+// state, and its BenchmarkConnectionRPC is run, so that the report compares the two from one run),
+// BENCH_OFFICIAL_PROVIDER (the path of another provider binary registered as airbytehq/airbyte,
+// such as Airbyte's own: its plan and refresh of BENCH_OFFICIAL_N (default 300) imported connections
+// are measured at 50 ms too; nothing of it is built or kept here), BENCH_PROFILE_DIR (a directory: the
+// provider processes write CPU profiles there, through the provider's AIRBYTE_PROVIDER_CPU_PROFILE).
 
 package provider
 
 import (
-	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -61,11 +71,16 @@ const (
 	benchMaxPolls           = 80               // job polls of a 10-minute sync
 	benchMaxLate            = 10 * time.Second // how late the end of a sync may be noticed
 	benchMaxSchema          = 50 * time.Millisecond
-	benchMaxBinaryBytes     = 40_000_000 // 40 MB, 1 MB = 10^6 bytes
-	benchMemoryN            = 500        // N at which the provider's peak memory is sampled
+	benchMaxBinaryBytes     = 40_000_000            // 40 MB, 1 MB = 10^6 bytes
+	benchCPUN               = 300                   // N of the CPU-per-resource target
+	benchMaxCPUPerResource  = 15 * time.Millisecond // provider CPU per connection in a plan of benchCPUN
+	benchMemoryN            = 500                   // N whose peak memory the targets compare
+	benchMaxRepsLarge       = 2                     // runs of each command at N=500 and above
 	benchCaseWarn           = 10 * time.Minute
 	benchCommandTimeout     = 20 * time.Minute
 	benchParallelism        = "-parallelism=10"
+	benchStreams            = 4 // streams of every seeded connection (each seeded source has 4)
+	benchOfficialAddress    = "airbytehq/airbyte"
 )
 
 var benchLatencies = []time.Duration{0, 50 * time.Millisecond} // 0 first: the ratios need it
@@ -75,32 +90,58 @@ type benchCase struct {
 	Op       string // refresh, plan or create
 	N        int
 	Latency  time.Duration
+	Provider string // "" for this commit's provider, else "baseline" or "official"
 	Requests int64
 	ByRoute  map[string]int64
 	Wall     time.Duration   // the fastest of Walls
 	Walls    []time.Duration // every run of the command
-	Ratio    float64         // Wall over the Wall of the same Op and N at 0 ms
-	PeakKB   int64           // the provider's VmHWM, when sampled
+	CPU      time.Duration   // the least provider CPU time (user + system) of any run
+	CPUs     []time.Duration // the provider CPU time of every run
+	Procs    int             // provider processes terraform started in a run
+	Ratio    float64         // Wall over the Wall of the same Op, N and Provider at 0 ms
+	PeakKB   int64           // the largest peak resident memory of a provider process in any run
 	Err      string          // what went wrong, if anything
 }
 
-func (c *benchCase) key() string { return fmt.Sprintf("%s/%d", c.Op, c.N) }
+func (c *benchCase) key() string { return fmt.Sprintf("%s/%d/%s", c.Op, c.N, c.Provider) }
+
+// perResource is the provider CPU time per connection.
+func (c *benchCase) perResource() time.Duration {
+	if c.N == 0 {
+		return 0
+	}
+	return c.CPU / time.Duration(c.N)
+}
+
+// benchProvider is a provider binary terraform runs through the rusage wrapper.
+type benchProvider struct {
+	name      string // "" (this commit), "baseline" or "official"
+	label     string // how the report names it
+	bin       string // the provider binary itself
+	cliConfig string // a CLI configuration whose dev_overrides point at the wrapper
+	address   string // the provider's registry address
+}
 
 // benchEnv is what every case shares: the binaries, the CLI configuration and the terraform CLI.
 type benchEnv struct {
 	t           *testing.T
 	root        string
 	tmp         string
+	goBin       string
 	terraform   string
 	providerBin string
 	emulatorBin string
-	cliConfig   string
+	// providers are the providers the seeded cases take turns with: this commit's first, then
+	// the baseline's, when BENCH_BASELINE is set.
+	providers []*benchProvider
+	official  *benchProvider // BENCH_OFFICIAL_PROVIDER, when set
 	// setup records how long the untimed steps (import apply) took, for the report.
 	setup []string
 	// reps is how many times each refresh and plan runs (BENCH_REPS, default 3).
 	reps int
 	// refreshExit2 is set when a refresh-only plan said "No changes." but exited 2.
 	refreshExit2 bool
+	rusageSeq    int
 }
 
 func TestBench(t *testing.T) {
@@ -136,7 +177,7 @@ func TestBench(t *testing.T) {
 	if goBin == "" {
 		goBin = "go"
 	}
-	sizes := []int{10, 100, 500}
+	sizes := []int{100, 300, 500}
 	if s := os.Getenv("BENCH_SIZES"); s != "" {
 		sizes = nil
 		for _, f := range strings.Split(s, ",") {
@@ -156,10 +197,9 @@ func TestBench(t *testing.T) {
 	}
 
 	tmp := t.TempDir()
-	env := &benchEnv{t: t, root: root, tmp: tmp, terraform: tfPath, reps: reps,
-		providerBin: filepath.Join(tmp, "providers", "terraform-provider-airbyte"),
+	env := &benchEnv{t: t, root: root, tmp: tmp, goBin: goBin, terraform: tfPath, reps: reps,
+		providerBin: filepath.Join(tmp, "bin", "terraform-provider-airbyte"),
 		emulatorBin: filepath.Join(tmp, "airbyte-emulator"),
-		cliConfig:   filepath.Join(tmp, "terraformrc"),
 	}
 	// The provider is built the way the binary-size target means it: -trimpath -ldflags "-s -w".
 	benchRun(t, root, nil, goBin, "build", "-trimpath", "-ldflags", "-s -w -X main.version=dev", "-o", env.providerBin, ".")
@@ -170,12 +210,19 @@ func TestBench(t *testing.T) {
 	}
 	binaryBytes := fi.Size()
 	fmt.Printf("bench: binary bytes=%d mb=%.1f\n", binaryBytes, float64(binaryBytes)/1e6)
+	env.providers = append(env.providers, env.provider("", "this commit", env.providerBin, RegistryAddress))
 
-	// A CLI configuration of our own, as examples/quickstart/demo.sh writes it.
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		RegistryAddress, filepath.Dir(env.providerBin))
-	if err := os.WriteFile(env.cliConfig, []byte(rc), 0o600); err != nil {
-		t.Fatal(err)
+	var baseline *benchBaseline
+	if rev := os.Getenv("BENCH_BASELINE"); rev != "" {
+		baseline = env.buildBaseline(rev)
+		env.providers = append(env.providers, env.provider("baseline", "baseline `"+baseline.commit[:12]+"`", baseline.bin, RegistryAddress))
+	}
+	if bin := os.Getenv("BENCH_OFFICIAL_PROVIDER"); bin != "" {
+		abs, err := filepath.Abs(bin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env.official = env.provider("official", "official provider", abs, benchOfficialAddress)
 	}
 
 	var cases []*benchCase
@@ -188,10 +235,11 @@ func TestBench(t *testing.T) {
 			c.Ratio = c.Wall.Seconds() / z.Seconds()
 		}
 		cases = append(cases, c)
-		fmt.Printf("bench: op=%s n=%d latency=%s requests=%d wall_s=%.2f ratio_to_zero_latency=%.2f\n",
-			c.Op, c.N, benchLatency(c.Latency), c.Requests, c.Wall.Seconds(), c.Ratio)
+		fmt.Printf("bench: op=%s n=%d latency=%s provider=%s requests=%d wall_s=%.2f ratio_to_zero_latency=%.2f cpu_s=%.2f cpu_ms_per_resource=%.1f peak_mb=%.1f\n",
+			c.Op, c.N, benchLatency(c.Latency), cmp.Or(c.Provider, "this"), c.Requests, c.Wall.Seconds(), c.Ratio,
+			c.CPU.Seconds(), float64(c.perResource())/1e6, float64(c.PeakKB)*1024/1e6)
 		if c.Err != "" {
-			t.Errorf("op=%s n=%d latency=%s: %s", c.Op, c.N, benchLatency(c.Latency), c.Err)
+			t.Errorf("op=%s n=%d latency=%s provider=%s: %s", c.Op, c.N, benchLatency(c.Latency), cmp.Or(c.Provider, "this"), c.Err)
 		}
 	}
 	for _, n := range sizes {
@@ -205,14 +253,28 @@ func TestBench(t *testing.T) {
 			t.Log(msg)
 		}
 	}
+	if env.official != nil {
+		n := benchCPUN
+		if s := os.Getenv("BENCH_OFFICIAL_N"); s != "" {
+			if n, err = strconv.Atoi(s); err != nil || n < 1 {
+				t.Fatalf("BENCH_OFFICIAL_N=%q is not a positive number", s)
+			}
+		}
+		for _, c := range env.officialCases(n) {
+			report(c)
+		}
+	}
 	for _, lat := range benchLatencies {
 		report(env.createCase(lat, benchCreateN))
 	}
-	for _, c := range cases {
-		if c.PeakKB > 0 {
-			fmt.Printf("bench: peak_memory op=%s n=%d latency=%s vmhwm_kb=%d mb=%.1f\n",
-				c.Op, c.N, benchLatency(c.Latency), c.PeakKB, float64(c.PeakKB)*1024/1e6)
-		}
+
+	rpc := measureConnectionRPC(t)
+	for _, r := range rpc {
+		fmt.Printf("bench: rpc %s ns_per_op=%d bytes_per_op=%d allocs_per_op=%d\n", r.Name, r.NsPerOp, r.BytesPerOp, r.AllocsPerOp)
+	}
+	var baselineRPC []rpcResult
+	if baseline != nil {
+		baselineRPC = baseline.rpc(env)
 	}
 
 	cold := testing.Benchmark(benchSchemaCold)
@@ -228,6 +290,7 @@ func TestBench(t *testing.T) {
 	}
 	md := env.markdown(benchFigures{
 		Cases: cases, Sizes: sizes, BinaryBytes: binaryBytes, SchemaCold: cold, SchemaWarm: warm, Polling: poll,
+		RPC: rpc, BaselineRPC: baselineRPC, Baseline: baseline,
 		Began: began, Took: time.Since(began), Source: source,
 	})
 	if err := os.WriteFile(out, []byte(md), 0o644); err != nil {
@@ -236,20 +299,177 @@ func TestBench(t *testing.T) {
 	t.Logf("wrote %s (the run took %s)", out, time.Since(began).Round(time.Second))
 }
 
+// benchWrapperSource is the program terraform starts in place of a provider: it runs the
+// provider binary (main.provider, set at build time) as its child with the same arguments,
+// standard streams and environment, and when the child exits appends "<user µs> <system µs>
+// <max RSS kB>" of the child, from getrusage, to $BENCH_RUSAGE_FILE. Terraform stops a provider
+// through the plugin protocol, so the child exits on its own and the wrapper after it.
+const benchWrapperSource = `package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+)
+
+var provider string
+
+func main() {
+	signal.Ignore(syscall.SIGINT) // as the child gets it too; the child decides
+	cmd := exec.Command(provider, os.Args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		fmt.Fprintln(os.Stderr, "bench wrapper:", err)
+		os.Exit(1)
+	}
+	if path := os.Getenv("BENCH_RUSAGE_FILE"); path != "" {
+		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		line := fmt.Sprintf("%d %d %d\n", ru.Utime.Sec*1e6+ru.Utime.Usec, ru.Stime.Sec*1e6+ru.Stime.Usec, ru.Maxrss)
+		if f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+			_, _ = f.WriteString(line)
+			_ = f.Close()
+		}
+	}
+	os.Exit(cmd.ProcessState.ExitCode())
+}
+`
+
+// provider builds the rusage wrapper for bin and a CLI configuration whose dev_overrides make
+// terraform start the wrapper for address.
+func (env *benchEnv) provider(name, label, bin, address string) *benchProvider {
+	t := env.t
+	dir := filepath.Join(env.tmp, "wrapper-"+cmp.Or(name, "this"))
+	if err := os.MkdirAll(filepath.Join(dir, "src"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "src", "main.go"), []byte(benchWrapperSource), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	typ := address[strings.LastIndex(address, "/")+1:]
+	wrapper := filepath.Join(dir, "terraform-provider-"+typ)
+	benchRun(t, filepath.Join(dir, "src"), append(os.Environ(), "GO111MODULE=off", "GOFLAGS="), env.goBin,
+		"build", "-ldflags", "-X main.provider="+bin, "-o", wrapper, "main.go")
+	p := &benchProvider{name: name, label: label, bin: bin, address: address, cliConfig: filepath.Join(dir, "terraformrc")}
+	// A CLI configuration of our own, as examples/quickstart/demo.sh writes it.
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", address, dir)
+	if err := os.WriteFile(p.cliConfig, []byte(rc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// benchBaseline is the provider of another commit, built from `git archive` of it.
+type benchBaseline struct {
+	commit string
+	dir    string // the extracted tree
+	bin    string
+}
+
+func (env *benchEnv) buildBaseline(rev string) *benchBaseline {
+	t := env.t
+	commit := strings.TrimSpace(benchRun(t, env.root, nil, "git", "rev-parse", "--verify", rev+"^{commit}"))
+	dir := filepath.Join(env.tmp, "baseline-src")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	archive := exec.Command("git", "-C", env.root, "archive", commit)
+	extract := exec.Command("tar", "-x", "-C", dir)
+	pipe, err := archive.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	extract.Stdin = pipe
+	if err := extract.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := archive.Run(); err != nil {
+		t.Fatalf("git archive %s: %v", commit, err)
+	}
+	if err := extract.Wait(); err != nil {
+		t.Fatalf("extracting git archive %s: %v", commit, err)
+	}
+	b := &benchBaseline{commit: commit, dir: dir, bin: filepath.Join(env.tmp, "baseline-bin", "terraform-provider-airbyte")}
+	benchRun(t, dir, nil, env.goBin, "build", "-trimpath", "-ldflags", "-s -w -X main.version=dev", "-o", b.bin, ".")
+	return b
+}
+
+// rpc runs the baseline's own BenchmarkConnectionRPC and reads its results.
+func (b *benchBaseline) rpc(env *benchEnv) []rpcResult {
+	out := benchRun(env.t, b.dir, nil, env.goBin, "test", "-tags", "bench", "-count=1", "-run", "^$",
+		"-bench", "^BenchmarkConnectionRPC$", "-benchmem", "-benchtime", "2s", "./internal/provider/")
+	var res []rpcResult
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 8 || !strings.HasPrefix(f[0], "BenchmarkConnectionRPC/") {
+			continue
+		}
+		name, _, _ := strings.Cut(strings.TrimPrefix(f[0], "BenchmarkConnectionRPC/"), "-")
+		r := rpcResult{Name: name}
+		r.NsPerOp, _ = strconv.ParseInt(f[2], 10, 64)
+		r.BytesPerOp, _ = strconv.ParseInt(f[4], 10, 64)
+		r.AllocsPerOp, _ = strconv.ParseInt(f[6], 10, 64)
+		res = append(res, r)
+	}
+	if len(res) == 0 {
+		env.t.Errorf("the baseline's BenchmarkConnectionRPC printed no results:\n%s", out)
+	}
+	return res
+}
+
+// seedBench lists the n connections seeded in the emulator's first workspace and gives each a
+// hashing mapper (at 0 ms latency), so that every connection has benchStreams streams and 1 mapper.
+func seedBench(emu *benchEmulator, n int) ([]client.Connection, error) {
+	api, err := client.New(client.Config{ServerURL: emu.vars["AIRBYTE_SERVER_URL"],
+		ClientID: emu.vars["AIRBYTE_CLIENT_ID"], ClientSecret: emu.vars["AIRBYTE_CLIENT_SECRET"]})
+	if err != nil {
+		return nil, fmt.Errorf("client: %w", err)
+	}
+	ctx := context.Background()
+	conns, err := api.ListConnections(ctx, client.ListConnectionsParams{WorkspaceIDs: []string{emu.vars["AIRBYTE_WORKSPACE_ID"]}})
+	if err != nil {
+		return nil, fmt.Errorf("listing the seeded connections: %w", err)
+	}
+	if len(conns) != n {
+		return nil, fmt.Errorf("the emulator lists %d connections in its first workspace, want the %d seeded", len(conns), n)
+	}
+	for i := range conns {
+		if len(conns[i].Configurations.Streams) != benchStreams {
+			return nil, fmt.Errorf("seeded connection %s has %d streams, want %d", conns[i].ConnectionID, len(conns[i].Configurations.Streams), benchStreams)
+		}
+		if err := addBenchMapper(ctx, api, &conns[i]); err != nil {
+			return nil, err
+		}
+	}
+	return conns, nil
+}
+
 // seededCases measures `terraform plan -refresh-only` and `terraform plan` of n seeded
-// connections brought under management by an (untimed) import apply, at every latency. One
-// emulator, started with the largest latency, serves every run; its latency is switched through
-// POST /_emulator/faults before each run, and the latencies take turns run by run, so that the
-// load other work puts on the machine falls alike on both and the ratio compares like with like.
+// connections (4 streams and 1 mapper each) brought under management by an (untimed) import
+// apply, at every latency and with every provider. One emulator, started with the largest
+// latency, serves every run; its latency is switched through POST /_emulator/faults before each
+// run, and the latencies (and the providers) take turns run by run, so that the load other work
+// puts on the machine falls alike on all and the ratio compares like with like. The providers
+// share the imported state: their schemas are the same.
 func (env *benchEnv) seededCases(n int) []*benchCase {
 	var cases []*benchCase
-	byOp := map[string]map[time.Duration]*benchCase{}
+	type key struct {
+		op       string
+		lat      time.Duration
+		provider string
+	}
+	byKey := map[key]*benchCase{}
 	for _, op := range []string{"refresh", "plan"} {
-		byOp[op] = map[time.Duration]*benchCase{}
-		for _, lat := range benchLatencies {
-			c := &benchCase{Op: op, N: n, Latency: lat}
-			byOp[op][lat] = c
-			cases = append(cases, c)
+		for _, p := range env.providers {
+			for _, lat := range benchLatencies {
+				c := &benchCase{Op: op, N: n, Latency: lat, Provider: p.name}
+				byKey[key{op, lat, p.name}] = c
+				cases = append(cases, c)
+			}
 		}
 	}
 	fail := func(format string, args ...any) []*benchCase {
@@ -266,18 +486,15 @@ func (env *benchEnv) seededCases(n int) []*benchCase {
 		return fail("%v", err)
 	}
 	defer emu.stop()
-
-	api, err := client.New(client.Config{ServerURL: emu.vars["AIRBYTE_SERVER_URL"],
-		ClientID: emu.vars["AIRBYTE_CLIENT_ID"], ClientSecret: emu.vars["AIRBYTE_CLIENT_SECRET"]})
-	if err != nil {
-		return fail("client: %v", err)
+	if err := emu.setLatency(0); err != nil {
+		return fail("%v", err)
 	}
-	conns, err := api.ListConnections(context.Background(), client.ListConnectionsParams{WorkspaceIDs: []string{emu.vars["AIRBYTE_WORKSPACE_ID"]}})
+	conns, err := seedBench(emu, n)
 	if err != nil {
-		return fail("listing the seeded connections: %v", err)
+		return fail("%v", err)
 	}
-	if len(conns) != n {
-		return fail("the emulator lists %d connections in its first workspace, want the %d seeded", len(conns), n)
+	if err := emu.setLatency(top); err != nil {
+		return fail("%v", err)
 	}
 	var cfg strings.Builder
 	cfg.WriteString(emu.providerBlock())
@@ -291,63 +508,143 @@ func (env *benchEnv) seededCases(n int) []*benchCase {
 		return fail("%v", err)
 	}
 
-	sample := n == benchMemoryN
-	imp := env.tf(dir, sample, "apply", "-auto-approve", "-input=false", "-no-color", "-lock=false", benchParallelism)
-	env.setup = append(env.setup, fmt.Sprintf("import of n=%d at latency=%s: %.2f s", n, benchLatency(top), imp.wall.Seconds()))
-	if sample && imp.peakKB > 0 {
-		env.setup = append(env.setup, fmt.Sprintf("provider peak memory (VmHWM) during the import apply of n=%d at latency=%s: %.1f MB", n, benchLatency(top), float64(imp.peakKB)*1024/1e6))
+	this := env.providers[0]
+	imp := env.tf(this, dir, "apply", "-auto-approve", "-input=false", "-no-color", "-lock=false", benchParallelism)
+	env.setup = append(env.setup, fmt.Sprintf("import of n=%d at latency=%s: %.2f s, provider CPU %.2f s", n, benchLatency(top), imp.wall.Seconds(), imp.cpu.Seconds()))
+	if n == benchMemoryN && imp.peakKB > 0 {
+		env.setup = append(env.setup, fmt.Sprintf("provider peak memory during the import apply of n=%d at latency=%s: %.1f MB", n, benchLatency(top), float64(imp.peakKB)*1024/1e6))
 	}
 	if imp.err != nil {
 		return fail("terraform apply of the imports: %v\n%s", imp.err, tail(imp.out))
 	}
 	env.t.Logf("imported %d connections at latency %s in %.2f s", n, benchLatency(top), imp.wall.Seconds())
 
+	reps := env.reps
+	if n >= benchMemoryN {
+		reps = min(reps, benchMaxRepsLarge)
+	}
 	for _, op := range []string{"refresh", "plan"} {
 		args := []string{"plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false", benchParallelism}
 		if op == "refresh" {
 			args = append(args, "-refresh-only")
 		}
-		// Each command runs env.reps times at each latency, the latencies taking turns; the
+		// Each command runs reps times at each latency with each provider, taking turns; the
 		// fastest run counts (the machine is shared and noisy).
-		for range env.reps {
+		for range reps {
 			for _, lat := range benchLatencies {
-				c := byOp[op][lat]
-				if c.Err != "" {
-					continue
+				for _, p := range env.providers {
+					c := byKey[key{op, lat, p.name}]
+					if c.Err != "" {
+						continue
+					}
+					env.measure(c, emu, p, dir, args)
 				}
-				if err := emu.setLatency(lat); err != nil {
-					c.Err = err.Error()
-					continue
-				}
-				if err := emu.resetStats(); err != nil {
-					c.Err = err.Error()
-					continue
-				}
-				r := env.tf(dir, sample, args...)
-				c.Walls = append(c.Walls, r.wall)
-				if c.Wall == 0 || r.wall < c.Wall {
-					c.Wall = r.wall
-				}
-				c.PeakKB = max(c.PeakKB, r.peakKB)
-				st, err := emu.stats()
-				if err != nil {
-					c.Err = err.Error()
-					continue
-				}
-				if st.RequestsTotal > c.Requests {
-					c.Requests, c.ByRoute = st.RequestsTotal, st.ByRoute
-				}
-				switch {
-				case r.exit == 2 && op == "refresh" && strings.Contains(r.out, "No changes."):
-					// Terraform 1.11 exits 2 from a refresh-only plan whenever the refreshed state
-					// is not exactly the previous one, even with no drift to show; "No changes."
-					// is the verdict that counts (see hashicorp/terraform#36403).
-					env.refreshExit2 = true
-				case r.exit == 2:
-					c.Err = fmt.Sprintf("terraform %s right after the import is not empty:\n%s", strings.Join(args, " "), tail(r.out))
-				case r.err != nil:
-					c.Err = fmt.Sprintf("terraform %s: %v\n%s", strings.Join(args, " "), r.err, tail(r.out))
-				}
+			}
+		}
+	}
+	return cases
+}
+
+// measure runs terraform with args in dir at c's latency and records the run in c.
+func (env *benchEnv) measure(c *benchCase, emu *benchEmulator, p *benchProvider, dir string, args []string) {
+	if err := emu.setLatency(c.Latency); err != nil {
+		c.Err = err.Error()
+		return
+	}
+	if err := emu.resetStats(); err != nil {
+		c.Err = err.Error()
+		return
+	}
+	r := env.tf(p, dir, args...)
+	c.Walls = append(c.Walls, r.wall)
+	if c.Wall == 0 || r.wall < c.Wall {
+		c.Wall = r.wall
+	}
+	c.CPUs = append(c.CPUs, r.cpu)
+	if c.CPU == 0 || r.cpu < c.CPU {
+		c.CPU = r.cpu
+	}
+	c.Procs = max(c.Procs, r.procs)
+	c.PeakKB = max(c.PeakKB, r.peakKB)
+	st, err := emu.stats()
+	if err != nil {
+		c.Err = err.Error()
+		return
+	}
+	if st.RequestsTotal > c.Requests {
+		c.Requests, c.ByRoute = st.RequestsTotal, st.ByRoute
+	}
+	op := c.Op
+	switch {
+	case r.exit == 2 && op == "refresh" && strings.Contains(r.out, "No changes."):
+		// Terraform 1.11 exits 2 from a refresh-only plan whenever the refreshed state
+		// is not exactly the previous one, even with no drift to show; "No changes."
+		// is the verdict that counts (see hashicorp/terraform#36403).
+		env.refreshExit2 = true
+	case r.exit == 2 && c.Provider == "official":
+		// Another provider's plan of the imports need not be empty; it is timed all the same.
+	case r.exit == 2:
+		c.Err = fmt.Sprintf("terraform %s right after the import is not empty:\n%s", strings.Join(args, " "), tail(r.out))
+	case r.err != nil:
+		c.Err = fmt.Sprintf("terraform %s: %v\n%s", strings.Join(args, " "), r.err, tail(r.out))
+	}
+}
+
+// officialCases measures the official provider's plan and refresh of n imported connections
+// at 50 ms, on an emulator of its own seeded as seededCases seeds it. Its configuration is its
+// own: the same import blocks and source_id and destination_id, and its provider settings.
+func (env *benchEnv) officialCases(n int) []*benchCase {
+	lat := benchLatencies[len(benchLatencies)-1]
+	p := env.official
+	cases := []*benchCase{{Op: "refresh", N: n, Latency: lat, Provider: p.name}, {Op: "plan", N: n, Latency: lat, Provider: p.name}}
+	fail := func(format string, args ...any) []*benchCase {
+		for _, c := range cases {
+			c.Err = fmt.Sprintf(format, args...)
+		}
+		return cases
+	}
+	emu, err := env.startEmulator(fmt.Sprintf("official-%d", n), lat, n)
+	if err != nil {
+		return fail("%v", err)
+	}
+	defer emu.stop()
+	if err := emu.setLatency(0); err != nil {
+		return fail("%v", err)
+	}
+	conns, err := seedBench(emu, n)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if err := emu.setLatency(lat); err != nil {
+		return fail("%v", err)
+	}
+	var cfg strings.Builder
+	fmt.Fprintf(&cfg, "terraform {\n  required_providers {\n    airbyte = {\n      source = %q\n    }\n  }\n}\n\n", benchOfficialAddress)
+	fmt.Fprintf(&cfg, "provider \"airbyte\" {\n  server_url    = %s\n  token_url     = %s\n  client_id     = %s\n  client_secret = %s\n}\n",
+		hclString(emu.vars["AIRBYTE_SERVER_URL"]), hclString(strings.TrimSuffix(emu.vars["AIRBYTE_SERVER_URL"], "/")+"/applications/token"),
+		hclString(emu.vars["AIRBYTE_CLIENT_ID"]), hclString(emu.vars["AIRBYTE_CLIENT_SECRET"]))
+	for i, c := range conns {
+		name := fmt.Sprintf("c%04d", i+1)
+		fmt.Fprintf(&cfg, "\nimport {\n  to = airbyte_connection.%s\n  id = %q\n}\n", name, c.ConnectionID)
+		fmt.Fprintf(&cfg, "resource \"airbyte_connection\" %q {\n  source_id      = %q\n  destination_id = %q\n}\n", name, c.SourceID, c.DestinationID)
+	}
+	dir, err := env.workDir(emu.name, cfg.String())
+	if err != nil {
+		return fail("%v", err)
+	}
+	imp := env.tf(p, dir, "apply", "-auto-approve", "-input=false", "-no-color", "-lock=false", benchParallelism)
+	env.setup = append(env.setup, fmt.Sprintf("official provider: import of n=%d at latency=%s: %.2f s", n, benchLatency(lat), imp.wall.Seconds()))
+	if imp.err != nil {
+		return fail("terraform apply of the imports with the official provider: %v\n%s", imp.err, tail(imp.out))
+	}
+	for _, c := range cases {
+		args := []string{"plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false", benchParallelism}
+		if c.Op == "refresh" {
+			args = append(args, "-refresh-only")
+		}
+		for range min(env.reps, benchMaxRepsLarge) {
+			if c.Err == "" {
+				env.measure(c, emu, p, dir, args)
 			}
 		}
 	}
@@ -378,8 +675,10 @@ func (env *benchEnv) createCase(lat time.Duration, n int) *benchCase {
 		c.Err = err.Error()
 		return c
 	}
-	r := env.tf(dir, false, "apply", "-auto-approve", "-input=false", "-no-color", "-lock=false", benchParallelism)
+	this := env.providers[0]
+	r := env.tf(this, dir, "apply", "-auto-approve", "-input=false", "-no-color", "-lock=false", benchParallelism)
 	c.Wall, c.Walls = r.wall, []time.Duration{r.wall}
+	c.CPU, c.CPUs, c.Procs, c.PeakKB = r.cpu, []time.Duration{r.cpu}, r.procs, r.peakKB
 	st, err := emu.stats()
 	if err != nil {
 		c.Err = err.Error()
@@ -389,7 +688,7 @@ func (env *benchEnv) createCase(lat time.Duration, n int) *benchCase {
 		c.Err = fmt.Sprintf("terraform apply: %v\n%s", r.err, tail(r.out))
 		return c
 	}
-	p := env.tf(dir, false, "plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false", benchParallelism)
+	p := env.tf(this, dir, "plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false", benchParallelism)
 	switch {
 	case p.exit == 2:
 		c.Err = fmt.Sprintf("terraform plan right after creating %d connections is not empty:\n%s", n, tail(p.out))
@@ -547,97 +846,66 @@ type tfResult struct {
 	exit   int
 	err    error // nil for exit status 0, and for 2 (changes) of a -detailed-exitcode plan
 	out    string
-	peakKB int64
+	cpu    time.Duration // user + system CPU time of every provider process the command started
+	procs  int           // provider processes the command started
+	peakKB int64         // the largest peak resident set (ru_maxrss, VmHWM at exit) of those processes
 }
 
-// tf runs terraform in dir with the bench's CLI configuration and no TF_* settings from the
-// caller's environment. With sample it records the provider's peak memory: the largest VmHWM of
-// any process running the provider binary, read from /proc every 20 ms until terraform exits.
-func (env *benchEnv) tf(dir string, sample bool, args ...string) tfResult {
+// tf runs terraform in dir with provider p (through its rusage wrapper), the CLI configuration
+// that points at it and no TF_* settings from the caller's environment, and reads the CPU time
+// and peak memory of the provider processes it started.
+func (env *benchEnv) tf(p *benchProvider, dir string, args ...string) tfResult {
 	ctx, cancel := context.WithTimeout(context.Background(), benchCommandTimeout)
 	defer cancel()
+	env.rusageSeq++
+	rusage := filepath.Join(env.tmp, fmt.Sprintf("rusage-%04d", env.rusageSeq))
 	cmd := exec.CommandContext(ctx, env.terraform, append([]string{"-chdir=" + dir}, args...)...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "AIRBYTE_") && !strings.HasPrefix(kv, "CHECKPOINT_") {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(cmd.Env, "TF_IN_AUTOMATION=1", "TF_CLI_CONFIG_FILE="+env.cliConfig, "CHECKPOINT_DISABLE=1")
+	cmd.Env = append(cmd.Env, "TF_IN_AUTOMATION=1", "TF_CLI_CONFIG_FILE="+p.cliConfig, "CHECKPOINT_DISABLE=1", "BENCH_RUSAGE_FILE="+rusage)
+	if dir := os.Getenv("BENCH_PROFILE_DIR"); dir != "" {
+		// The provider (of a commit that knows the variable) writes a CPU profile per process.
+		cmd.Env = append(cmd.Env, fmt.Sprintf("AIRBYTE_PROVIDER_CPU_PROFILE=%s/%04d-%s-%s", dir, env.rusageSeq, cmp.Or(p.name, "this"), args[0]))
+	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 
-	var peak int64
-	stop := make(chan struct{})
-	sampled := make(chan struct{})
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return tfResult{err: err, exit: -1}
-	}
-	if sample {
-		go func() {
-			defer close(sampled)
-			tick := time.NewTicker(20 * time.Millisecond)
-			defer tick.Stop()
-			for {
-				if kb := providerHWM(env.providerBin); kb > peak {
-					peak = kb
-				}
-				select {
-				case <-stop:
-					return
-				case <-tick.C:
-				}
-			}
-		}()
-	} else {
-		close(sampled)
-	}
-	err := cmd.Wait()
+	err := cmd.Run()
 	wall := time.Since(start)
-	close(stop)
-	<-sampled
-	r := tfResult{wall: wall, out: out.String(), peakKB: peak, exit: cmd.ProcessState.ExitCode()}
+	r := tfResult{wall: wall, out: out.String(), exit: -1}
+	if cmd.ProcessState != nil {
+		r.exit = cmd.ProcessState.ExitCode()
+	}
 	if err != nil && !(r.exit == 2 && slices.Contains(args, "-detailed-exitcode")) {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("%w (gave up after %s)", err, benchCommandTimeout)
 		}
 		r.err = err
 	}
-	if len(args) > 0 {
-		env.t.Logf("terraform %s in %s: exit %d, %.2f s", strings.Join(args, " "), filepath.Base(dir), r.exit, wall.Seconds())
-	}
-	return r
-}
-
-// providerHWM returns the largest VmHWM, in kB, of the processes whose executable is bin.
-func providerHWM(bin string) int64 {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return 0
-	}
-	var peak int64
-	for _, e := range entries {
-		if _, err := strconv.Atoi(e.Name()); err != nil {
-			continue
-		}
-		if exe, err := os.Readlink("/proc/" + e.Name() + "/exe"); err != nil || exe != bin {
-			continue
-		}
-		f, err := os.Open("/proc/" + e.Name() + "/status")
-		if err != nil {
-			continue
-		}
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-				peak = max(peak, kb)
-				break
+	// Terraform waits for its providers to exit before it does, and the wrapper writes its line
+	// before it exits, so the file is complete here.
+	if b, rerr := os.ReadFile(rusage); rerr == nil {
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			var user, sys, rss int64
+			if _, serr := fmt.Sscanf(line, "%d %d %d", &user, &sys, &rss); serr == nil {
+				r.cpu += time.Duration(user+sys) * time.Microsecond
+				r.peakKB = max(r.peakKB, rss)
+				r.procs++
 			}
 		}
-		f.Close()
 	}
-	return peak
+	if r.procs == 0 && r.err == nil {
+		r.err = fmt.Errorf("no provider process reported its CPU time (%s is empty)", rusage)
+	}
+	if len(args) > 0 {
+		env.t.Logf("terraform %s in %s with %s: exit %d, %.2f s, provider CPU %.2f s in %d processes, peak %.1f MB",
+			strings.Join(args, " "), filepath.Base(dir), p.label, r.exit, wall.Seconds(), r.cpu.Seconds(), r.procs, float64(r.peakKB)*1024/1e6)
+	}
+	return r
 }
 
 // benchRun runs a command in dir and fails the test if it fails.
@@ -791,6 +1059,8 @@ type benchFigures struct {
 	BinaryBytes            int64
 	SchemaCold, SchemaWarm testing.BenchmarkResult
 	Polling                syncPolling
+	RPC, BaselineRPC       []rpcResult
+	Baseline               *benchBaseline
 	Began                  time.Time
 	Took                   time.Duration
 	Source                 benchSource
@@ -805,14 +1075,25 @@ func (env *benchEnv) markdown(f benchFigures) string {
 		}
 		return "**missed**"
 	}
-	find := func(op string, n int, lat time.Duration) *benchCase {
+	find := func(op string, n int, lat time.Duration, provider string) *benchCase {
 		for _, c := range f.Cases {
-			if c.Op == op && c.N == n && c.Latency == lat {
+			if c.Op == op && c.N == n && c.Latency == lat && c.Provider == provider {
 				return c
 			}
 		}
 		return nil
 	}
+	label := func(name string) string {
+		for _, p := range append(slices.Clone(env.providers), env.official) {
+			if p != nil && p.name == name {
+				return p.label
+			}
+		}
+		return name
+	}
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/1e6) }
+	mb := func(kb int64) string { return fmt.Sprintf("%.1f MB", float64(kb)*1024/1e6) }
+	top := benchLatencies[len(benchLatencies)-1]
 
 	w("# Benchmarks\n\n")
 	if !f.Source.clean() {
@@ -821,8 +1102,12 @@ func (env *benchEnv) markdown(f benchFigures) string {
 	}
 	w("Written by `make bench` (`internal/provider/bench_test.go`, build tag `bench`) on %s, at %s; the run took %s.\n\n",
 		f.Began.UTC().Format("2006-01-02 15:04 UTC"), f.Source.where(), f.Took.Round(time.Second))
+	if f.Baseline != nil {
+		w("The same run measured the provider of the baseline commit `%s` (`BENCH_BASELINE`, built from `git archive` of it) "+
+			"taking turns with this commit's, on the same emulators and states.\n\n", f.Baseline.commit)
+	}
 	w("**The figures come from one run on a noisy 2-core machine** shared with other work; wall times in particular can vary " +
-		"by tens of percent between runs. Request counts are exact and repeatable.\n\n")
+		"by tens of percent between runs. Request counts are exact and repeatable; CPU times vary less than wall times.\n\n")
 
 	w("## Machine\n\n")
 	w("| | |\n|---|---|\n")
@@ -836,15 +1121,29 @@ func (env *benchEnv) markdown(f benchFigures) string {
 
 	w("## Targets\n\n")
 	w("| Target | Measured | Result |\n|---|---|---|\n")
-	if r, z := find("refresh", 500, 50*time.Millisecond), find("refresh", 500, 0); r != nil && z != nil {
+	if r, z := find("refresh", 500, top, ""), find("refresh", 500, 0, ""); r != nil && z != nil {
 		w("| Refresh of N=500 at 50 ms: at most %d API requests | %d requests | %s |\n", benchRefreshMaxRequests, r.Requests, metMissed(r.Err == "" && r.Requests <= benchRefreshMaxRequests))
 		w("| Refresh of N=500: wall at 50 ms within %.1f× of 0 ms | %.2f s / %.2f s = %.2f× | %s |\n", benchRefreshMaxRatio, r.Wall.Seconds(), z.Wall.Seconds(), r.Ratio, metMissed(r.Err == "" && r.Ratio <= benchRefreshMaxRatio))
 	} else {
 		w("| Refresh of N=500 | not measured (N=500 not in BENCH_SIZES) | — |\n")
 	}
+	for _, lat := range benchLatencies {
+		if c := find("plan", benchCPUN, lat, ""); c != nil {
+			w("| Plan of N=%d at %s: provider CPU per connection at most %s | %s (%.2f s of CPU) | %s |\n", benchCPUN, benchLatency(lat),
+				ms(benchMaxCPUPerResource), ms(c.perResource()), c.CPU.Seconds(), metMissed(c.Err == "" && c.perResource() <= benchMaxCPUPerResource))
+		}
+	}
+	if f.Baseline != nil {
+		for _, lat := range benchLatencies {
+			if c, base := find("plan", benchMemoryN, lat, ""), find("plan", benchMemoryN, lat, "baseline"); c != nil && base != nil {
+				w("| Plan of N=%d at %s: provider peak memory not above the baseline's | %s (baseline %s) | %s |\n", benchMemoryN, benchLatency(lat),
+					mb(c.PeakKB), mb(base.PeakKB), metMissed(c.Err == "" && c.PeakKB <= base.PeakKB))
+			}
+		}
+	}
 	limit := 1.05*benchCreateN + 5
 	for _, lat := range benchLatencies {
-		if c := find("create", benchCreateN, lat); c != nil {
+		if c := find("create", benchCreateN, lat, ""); c != nil {
 			w("| Apply creating %d connections at %s: requests ≤ 1.05·N+5 = %.0f | %d requests | %s |\n", benchCreateN, benchLatency(lat), limit, c.Requests, metMissed(c.Err == "" && float64(c.Requests) <= limit))
 		}
 	}
@@ -854,29 +1153,120 @@ func (env *benchEnv) markdown(f benchFigures) string {
 	w("| Schema fetch (`GetProviderSchema`, new server) under %s | %s | %s |\n", benchMaxSchema, fmtDur(cold), metMissed(cold < benchMaxSchema))
 	w("| Provider binary under 40 MB (`-trimpath -ldflags \"-s -w\"`) | %d bytes = %.1f MB | %s |\n\n", f.BinaryBytes, float64(f.BinaryBytes)/1e6, metMissed(f.BinaryBytes < benchMaxBinaryBytes))
 
+	if f.Baseline != nil {
+		w("## Before and after\n\n")
+		w("This commit against the baseline `%s`, from this run. CPU is the provider processes' user + system time, the least of the runs; "+
+			"wall is the fastest run.\n\n", f.Baseline.commit[:12])
+		w("| Figure | Baseline | This commit | Change |\n|---|---:|---:|---:|\n")
+		change := func(before, after float64) string {
+			if before == 0 {
+				return "—"
+			}
+			return fmt.Sprintf("%+.0f%%", (after-before)/before*100)
+		}
+		for _, n := range f.Sizes {
+			for _, op := range []string{"plan", "refresh"} {
+				for _, lat := range benchLatencies {
+					c, base := find(op, n, lat, ""), find(op, n, lat, "baseline")
+					if c == nil || base == nil {
+						continue
+					}
+					w("| %s of N=%d at %s: provider CPU per connection | %s | %s | %s |\n", op, n, benchLatency(lat),
+						ms(base.perResource()), ms(c.perResource()), change(float64(base.CPU), float64(c.CPU)))
+					if lat == top {
+						w("| %s of N=%d at %s: wall | %.2f s | %.2f s | %s |\n", op, n, benchLatency(lat),
+							base.Wall.Seconds(), c.Wall.Seconds(), change(base.Wall.Seconds(), c.Wall.Seconds()))
+					}
+					if n == benchMemoryN {
+						w("| %s of N=%d at %s: provider peak memory | %s | %s | %s |\n", op, n, benchLatency(lat),
+							mb(base.PeakKB), mb(c.PeakKB), change(float64(base.PeakKB), float64(c.PeakKB)))
+					}
+				}
+			}
+		}
+		w("\n")
+	}
+
+	w("## One connection, RPC by RPC\n\n")
+	w("`BenchmarkConnectionRPC` (`internal/provider/bench_rpc_test.go`; `go test -tags bench -run '^$' -bench BenchmarkConnectionRPC -benchmem ./internal/provider/`): " +
+		"one imported connection with 4 streams and 1 mapper, configured with only `source_id` and `destination_id`, through the plugin protocol " +
+		"in-process against an in-process emulator without latency (`ReadResource` includes one HTTP round trip on loopback). Terraform calls " +
+		"each of these RPCs once per connection in a plan.\n\n")
+	baseRPC := map[string]rpcResult{}
+	for _, r := range f.BaselineRPC {
+		baseRPC[r.Name] = r
+	}
+	if f.Baseline != nil {
+		w("| RPC | ns/op (baseline) | ns/op | B/op (baseline) | B/op | allocs/op (baseline) | allocs/op |\n|---|---:|---:|---:|---:|---:|---:|\n")
+		for _, r := range f.RPC {
+			base := baseRPC[r.Name]
+			w("| `%s` | %d | %d | %d | %d | %d | %d |\n", r.Name, base.NsPerOp, r.NsPerOp, base.BytesPerOp, r.BytesPerOp, base.AllocsPerOp, r.AllocsPerOp)
+		}
+	} else {
+		w("| RPC | ns/op | B/op | allocs/op |\n|---|---:|---:|---:|\n")
+		for _, r := range f.RPC {
+			w("| `%s` | %d | %d | %d |\n", r.Name, r.NsPerOp, r.BytesPerOp, r.AllocsPerOp)
+		}
+	}
+	w("\n")
+
+	if env.official != nil {
+		w("## The official provider\n\n")
+		w("`BENCH_OFFICIAL_PROVIDER` named another provider binary, registered as `%s` (Airbyte's own provider, built from its source; "+
+			"not part of this repository). Its plan and refresh of the same seeded connections were measured at %s on an emulator of "+
+			"its own, with its own configuration (the same `import` blocks, `source_id` and `destination_id`, and its provider "+
+			"settings); its plan of the imports need not be empty.\n\n", benchOfficialAddress, benchLatency(top))
+		w("| op | N | latency | provider | requests | wall (s) | provider CPU (s) | CPU per connection | peak memory |\n|---|---:|---|---|---:|---:|---:|---:|---:|\n")
+		for _, c := range f.Cases {
+			if c.Latency != top || (c.Op != "plan" && c.Op != "refresh") {
+				continue
+			}
+			if o := find(c.Op, c.N, top, "official"); o == nil || c.Provider == "baseline" {
+				continue
+			}
+			w("| %s | %d | %s | %s | %d | %.2f | %.2f | %s | %s |\n", c.Op, c.N, benchLatency(c.Latency), label(c.Provider), c.Requests,
+				c.Wall.Seconds(), c.CPU.Seconds(), ms(c.perResource()), mb(c.PeakKB))
+		}
+		w("\n")
+	}
+
 	w("## Refresh, plan and create\n\n")
-	w("Each N gets its own emulator (`cmd/airbyte-emulator -seed-connections N -latency 50ms`); its N connections are imported "+
-		"(`import` blocks with `source_id` and `destination_id`, one untimed `terraform apply` at 50 ms). `refresh` is "+
-		"`terraform plan -refresh-only`, `plan` is `terraform plan`, both against that state; each runs %d times at each latency, "+
-		"the emulator's latency switched through `POST /_emulator/faults` and its counters reset before every run, 0 ms and "+
-		"50 ms taking turns so that load from other work on the machine falls alike on both. The fastest run is the wall time "+
-		"(all runs are listed); requests are the most any run made (the runs agree). `create` is an apply creating %d connections "+
-		"from an empty state, once per latency, each on a fresh emulator started with that `-latency`. All run with "+
-		"`-parallelism=10 -lock=false`, `TF_IN_AUTOMATION=1` and a `dev_overrides` CLI configuration; wall time is the whole "+
-		"terraform command, provider start-up included. The ratio is the wall time over that of the same op and N at 0 ms.\n\n",
-		env.reps, benchCreateN)
-	w("| op | N | latency | requests | wall (s) | ratio to 0 ms | runs (s) | requests by route |\n|---|---:|---|---:|---:|---:|---|---|\n")
+	w("Each N gets its own emulator (`cmd/airbyte-emulator -seed-connections N -latency 50ms`), whose N connections have %d streams each; "+
+		"before the import each gets one hashing mapper on one stream through `PATCH /connections/{connectionId}`. The connections are "+
+		"imported (`import` blocks with `source_id` and `destination_id`, one untimed `terraform apply` at 50 ms). `refresh` is "+
+		"`terraform plan -refresh-only`, `plan` is `terraform plan`, both against that state; each runs %d times (%d at N ≥ %d) at each "+
+		"latency with each provider, the emulator's latency switched through `POST /_emulator/faults` and its counters reset before "+
+		"every run, latencies and providers taking turns so that load from other work on the machine falls alike on all. The fastest run "+
+		"is the wall time (all runs are listed); CPU is the least provider CPU time of the runs; requests are the most any run made (the runs "+
+		"agree). `create` is an apply creating %d connections from an empty state, once per latency, each on a fresh emulator started "+
+		"with that `-latency`. All run with `-parallelism=10 -lock=false`, `TF_IN_AUTOMATION=1` and a `dev_overrides` CLI configuration; "+
+		"wall time is the whole terraform command, provider start-up included. The ratio is the wall time over that of the same op, N and "+
+		"provider at 0 ms.\n\n", benchStreams, env.reps, min(env.reps, benchMaxRepsLarge), benchMemoryN, benchCreateN)
+	w("Provider CPU time and peak memory come from a small wrapper terraform starts in the provider's place: it runs the provider binary " +
+		"as its child and, when the child exits, reads the child's resource usage (`getrusage`: user + system CPU time, and `ru_maxrss`, " +
+		"which is the peak resident set, `VmHWM`). CPU is summed over the provider processes a command starts (procs), CPU per connection " +
+		"is that over N, and peak memory is the largest of any of them.\n\n")
+	w("| op | N | latency | provider | requests | wall (s) | ratio to 0 ms | provider CPU (s) | CPU per connection | procs | peak memory | runs: wall (s) | runs: CPU (s) | requests by route |\n" +
+		"|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|\n")
 	for _, c := range f.Cases {
 		status := ""
 		if c.Err != "" {
 			status = " (failed, see below)"
 		}
-		var runs []string
+		var runs, cpus []string
 		for _, d := range c.Walls {
 			runs = append(runs, fmt.Sprintf("%.2f", d.Seconds()))
 		}
-		w("| %s | %d | %s | %d | %.2f | %.2f | %s | %s%s |\n", c.Op, c.N, benchLatency(c.Latency), c.Requests, c.Wall.Seconds(), c.Ratio,
-			strings.Join(runs, ", "), routes(c.ByRoute), status)
+		for _, d := range c.CPUs {
+			cpus = append(cpus, fmt.Sprintf("%.2f", d.Seconds()))
+		}
+		ratio := "—"
+		if c.Ratio > 0 {
+			ratio = fmt.Sprintf("%.2f", c.Ratio)
+		}
+		w("| %s | %d | %s | %s | %d | %.2f | %s | %.2f | %s | %d | %s | %s | %s | %s%s |\n", c.Op, c.N, benchLatency(c.Latency), label(c.Provider),
+			c.Requests, c.Wall.Seconds(), ratio, c.CPU.Seconds(), ms(c.perResource()), c.Procs, mb(c.PeakKB),
+			strings.Join(runs, ", "), strings.Join(cpus, ", "), routes(c.ByRoute), status)
 	}
 	w("\n")
 
@@ -885,19 +1275,13 @@ func (env *benchEnv) markdown(f benchFigures) string {
 	w("| Provider binary (`go build -trimpath -ldflags \"-s -w\"`) | %d bytes (%.1f MB) |\n", f.BinaryBytes, float64(f.BinaryBytes)/1e6)
 	w("| `GetProviderSchema`, new provider server each time | %s/op (%d iterations) |\n", fmtDur(cold), f.SchemaCold.N)
 	w("| `GetProviderSchema`, same server again | %s/op (%d iterations) |\n", fmtDur(time.Duration(f.SchemaWarm.NsPerOp())), f.SchemaWarm.N)
-	for _, c := range f.Cases {
-		if c.PeakKB > 0 {
-			w("| Provider peak memory (VmHWM), %s of N=%d at %s | %.1f MB |\n", c.Op, c.N, benchLatency(c.Latency), float64(c.PeakKB)*1024/1e6)
-		}
-	}
 	w("| 10-minute sync: job polls | %d |\n", f.Polling.Polls)
 	w("| 10-minute sync: API requests in all | %d (%s) |\n", f.Polling.Requests, routes(f.Polling.ByRoute))
 	w("| 10-minute sync: end noticed after | %.2f s |\n", f.Polling.Late.Seconds())
 	for _, s := range env.setup {
 		w("| Setup | %s |\n", s)
 	}
-	w("\nPeak memory is the largest `VmHWM` of `/proc/<pid>/status` of the provider processes terraform starts, sampled every " +
-		"20 ms while the command runs. The sync figures follow one 10-minute sync with the provider's sync runner against the " +
+	w("\nThe sync figures follow one 10-minute sync with the provider's sync runner against the " +
 		"emulator on a test clock (`BenchmarkSyncPollingCost`; the waits take no real time).\n")
 
 	if env.refreshExit2 {
@@ -906,6 +1290,8 @@ func (env *benchEnv) markdown(f benchFigures) string {
 			"one in any way, even one it does not show; `terraform_data` exits 0 on the same machine). The benchmark counts \"No changes.\" " +
 			"as an empty plan; a normal `terraform plan -detailed-exitcode` must exit 0.\n")
 	}
+
+	w("\n%s", benchNotes)
 
 	var failed []*benchCase
 	for _, c := range f.Cases {
@@ -916,7 +1302,7 @@ func (env *benchEnv) markdown(f benchFigures) string {
 	if len(failed) > 0 {
 		w("\n## Failures\n\n")
 		for _, c := range failed {
-			w("- op=%s n=%d latency=%s:\n\n```\n%s\n```\n", c.Op, c.N, benchLatency(c.Latency), c.Err)
+			w("- op=%s n=%d latency=%s provider=%s:\n\n```\n%s\n```\n", c.Op, c.N, benchLatency(c.Latency), label(c.Provider), c.Err)
 		}
 	}
 	return b.String()

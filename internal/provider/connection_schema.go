@@ -147,6 +147,7 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 					"(on create, Airbyte selects only the streams the source's connector suggests, or the only stream of a one-stream " +
 					"source, which may be none).",
 				PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
+				CustomType:    types.ObjectType{AttrTypes: configurationsAttrTypes}, // see nestedObject
 				Attributes: map[string]schema.Attribute{
 					"streams": schema.SetNestedAttribute{
 						Optional: true, Computed: true,
@@ -156,10 +157,9 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 							"for this destination, by the rules Airbyte applies, so a stream Airbyte would refuse fails the plan.",
 						PlanModifiers: []planmodifier.Set{streamsFromState{}},
 						// The API reads an empty list as "leave the streams as they are".
-						Validators: []validator.Set{setvalidator.SizeAtLeast(1)},
-						NestedObject: schema.NestedAttributeObject{
-							Attributes: streamResourceAttributes,
-						},
+						Validators:   []validator.Set{setvalidator.SizeAtLeast(1)},
+						NestedObject: streamNestedObject,
+						CustomType:   types.SetType{ElemType: streamObjectType},
 					},
 				},
 			},

@@ -32,6 +32,9 @@ type priorKeys struct {
 // id of, the same position. conn itself is not changed: it may be shared by
 // a listing.
 func withKnownSecrets(ctx context.Context, conn *client.Connection, prior types.Object) *client.Connection {
+	if !hasEncryptionMapper(conn) {
+		return conn // nothing masked to replace: prior need not be read
+	}
 	known := knownKeys(ctx, prior)
 	if len(known) == 0 {
 		return conn
@@ -68,6 +71,19 @@ func withKnownSecrets(ctx context.Context, conn *client.Connection, prior types.
 		out.Configurations.Streams[i].Mappers = mappers
 	}
 	return &out
+}
+
+// hasEncryptionMapper reports whether any stream of conn has an encryption mapper, the only kind
+// with a masked key.
+func hasEncryptionMapper(conn *client.Connection) bool {
+	for _, s := range conn.Configurations.Streams {
+		for _, m := range s.Mappers {
+			if m.Type == client.StreamMapperEncryption {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // replaceMaskedKey puts key in place of a masked "key" setting.

@@ -141,11 +141,7 @@ func (r *connectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 
 	// stream_names follows the planned streams.
 	names := types.ListUnknown(types.StringType)
-	if streams, ok := knownStreams(ctx, plan.Configurations); ok {
-		list := make([]string, 0, len(streams))
-		for _, s := range streams {
-			list = append(list, s.Name.ValueString())
-		}
+	if list, ok := knownStreamNames(plan.Configurations); ok {
 		sort.Strings(list)
 		var d diag.Diagnostics
 		names, d = types.ListValueFrom(ctx, types.StringType, list)
@@ -178,6 +174,31 @@ func knownStreams(ctx context.Context, v types.Object) ([]streamModel, bool) {
 		}
 	}
 	return streams, true
+}
+
+// knownStreamNames returns the names of the planned streams when all are known, as
+// knownStreams does, reading only the names rather than converting every stream.
+func knownStreamNames(v types.Object) ([]string, bool) {
+	if v.IsNull() || v.IsUnknown() {
+		return nil, false
+	}
+	streams, ok := v.Attributes()["streams"].(types.Set)
+	if !ok || streams.IsNull() || streams.IsUnknown() {
+		return nil, false
+	}
+	names := make([]string, 0, len(streams.Elements()))
+	for _, e := range streams.Elements() {
+		s, ok := e.(types.Object)
+		if !ok || s.IsNull() || s.IsUnknown() {
+			return nil, false
+		}
+		name, ok := s.Attributes()["name"].(types.String)
+		if !ok || name.IsUnknown() {
+			return nil, false
+		}
+		names = append(names, name.ValueString())
+	}
+	return names, true
 }
 
 func scheduleTypeOf(ctx context.Context, v types.Object) string {

@@ -129,7 +129,8 @@ var (
 	streamResourceAttributes   = resourceAttributes(streamShape)
 	streamDataSourceAttributes = dataSourceAttributes(streamShape)
 
-	streamAttrTypes              = attributeTypes(streamResourceAttributes)
+	streamNestedObject           = nestedObject(streamResourceAttributes)
+	streamAttrTypes              = streamNestedObject.CustomType.(types.ObjectType).AttrTypes
 	streamObjectType             = types.ObjectType{AttrTypes: streamAttrTypes}
 	selectedFieldAttrTypes       = objectAttrTypes(streamAttrTypes["selected_fields"].(types.SetType).ElemType)
 	mapperAttrTypes              = objectAttrTypes(streamAttrTypes["mappers"].(types.ListType).ElemType)
@@ -153,14 +154,17 @@ func (a shapeAttr) resourceAttribute() rschema.Attribute {
 	case shapeList:
 		return rschema.ListAttribute{Optional: true, Computed: true, Sensitive: a.sensitive, MarkdownDescription: a.description, ElementType: a.elem}
 	case shapeObject:
+		obj := nestedObject(resourceAttributes(a.attrs))
 		return rschema.SingleNestedAttribute{Optional: true, Computed: true, Sensitive: a.sensitive, MarkdownDescription: a.description,
-			Attributes: resourceAttributes(a.attrs)}
+			Attributes: obj.Attributes, CustomType: obj.CustomType}
 	case shapeObjectList:
+		obj := nestedObject(resourceAttributes(a.attrs))
 		return rschema.ListNestedAttribute{Optional: true, Computed: true, Sensitive: a.sensitive, MarkdownDescription: a.description,
-			NestedObject: rschema.NestedAttributeObject{Attributes: resourceAttributes(a.attrs)}}
+			NestedObject: obj, CustomType: types.ListType{ElemType: obj.CustomType}}
 	case shapeObjectSet:
+		obj := nestedObject(resourceAttributes(a.attrs))
 		return rschema.SetNestedAttribute{Optional: true, Computed: true, Sensitive: a.sensitive, MarkdownDescription: a.description,
-			NestedObject: rschema.NestedAttributeObject{Attributes: resourceAttributes(a.attrs)}}
+			NestedObject: obj, CustomType: types.SetType{ElemType: obj.CustomType}}
 	}
 	s := rschema.StringAttribute{Optional: true, Computed: true, Sensitive: a.sensitive, MarkdownDescription: a.description, Validators: a.validators}
 	if a.jsonValue {
@@ -203,6 +207,17 @@ func (a shapeAttr) dataSourceAttribute() dschema.Attribute {
 		s.CustomType = jsontypes.NormalizedType{}
 	}
 	return s
+}
+
+// nestedObject is the nested object of attrs with its type, computed once, as its CustomType. The
+// type is exactly the one the framework would compute (the same object type, no custom
+// behaviour), so schema, plans and state are unchanged; but the framework asks a nested
+// attribute for its type at every value of a request it walks (path conversions, defaults,
+// plan modifiers, semantic equality), and without a CustomType it builds the type anew from the
+// attributes, nested objects included, each time. A nested attribute that holds the object
+// carries the same type (or the list or set of it) as its own CustomType for the same reason.
+func nestedObject(attrs map[string]rschema.Attribute) rschema.NestedAttributeObject {
+	return rschema.NestedAttributeObject{Attributes: attrs, CustomType: types.ObjectType{AttrTypes: attributeTypes(attrs)}}
 }
 
 // attributeTypes are the types of the values of attrs.
