@@ -106,9 +106,10 @@ func (r *syncRunner) startOnce(ctx context.Context, req syncRequest) (*client.Jo
 		if err != nil {
 			return nil, err
 		}
-		if job == nil {
+		if job == nil || job.ConfigType != client.JobConfigTypeRefresh {
 			// Another job started since the look for one: Airbyte keeps the
-			// refresh for the connection's next run.
+			// refresh for the connection's next run, and answers with no job
+			// or with that other job, just created.
 			return nil, errors.New("the refresh was recorded, but no job started, because another job of the connection " +
 				"was running; the refresh runs as the connection's next job. Apply again once that job has ended to run and follow it")
 		}

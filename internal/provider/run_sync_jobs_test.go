@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -162,5 +164,36 @@ func TestProtocolRunSyncAction_failureAndClear(t *testing.T) {
 		!strings.Contains(text, "It failed after 1 attempt. Airbyte reports a source config error: Invalid API key.") ||
 		!strings.Contains(text, "Fix the source's configuration in Airbyte") {
 		t.Errorf("want the failure's origin, type and message in the error\n%s", run)
+	}
+}
+
+// TestSyncRunnerRefreshRacesASync: when a sync starts between the runner's
+// look for a running job and its refresh request, Airbyte keeps the refresh
+// for the next run and answers with the sync it has just created; the
+// runner reports that, and does not follow the sync as the refresh.
+func TestSyncRunnerRefreshRacesASync(t *testing.T) {
+	var f *runnerFixture
+	var once sync.Once
+	front := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/connections/refresh") {
+				once.Do(func() {
+					if _, err := f.runner.client.CreateJob(r.Context(), f.connID, client.JobTypeSync); err != nil {
+						t.Errorf("starting the racing sync: %v", err)
+					}
+				})
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	f = newRunnerFixture(t, emulator.Options{Seed: 87, JobDuration: time.Minute}, front)
+	req := f.request()
+	req.JobType, req.RefreshMode = jobTypeRefresh, refreshMerge
+	_, err := f.runner.run(context.Background(), req)
+	if err == nil || !strings.Contains(err.Error(), "the refresh was recorded, but no job started") {
+		t.Fatalf("run: %v; want the refresh reported as kept for the next run", err)
+	}
+	if jobs := f.jobs(); len(jobs) != 1 || jobs[0].JobType != "sync" {
+		t.Errorf("the emulator's jobs are %+v, want only the racing sync", jobs)
 	}
 }
