@@ -97,21 +97,34 @@ func (e *Emulator) resetConnection(w http.ResponseWriter, r *http.Request, _ str
 // resetConfig.streamsToReset, while the job's enabledStreams are the
 // connection's streams among them.
 func (e *Emulator) resetConnectionStream(w http.ResponseWriter, r *http.Request, _ string) {
-	req, streams, ok := decodeStreamRequest(w, r, false)
+	_, c, streams, ok := e.streamJobRequest(w, r, false)
 	if !ok {
 		return
 	}
-	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.writeReset(w, c, streams)
+}
+
+// streamJobRequest reads a ConnectionStream(Refresh)RequestBody, then
+// takes e.mu, advances jobs and finds the connection; the streams are every
+// stream of the connection when the request lists none. With ok it returns
+// holding e.mu, for the caller to release; otherwise it has answered the
+// error and holds nothing.
+func (e *Emulator) streamJobRequest(w http.ResponseWriter, r *http.Request, refresh bool) (req connectionStreamRequest, c *connection, streams []streamDescriptor, ok bool) {
+	req, streams, ok = decodeStreamRequest(w, r, refresh)
+	if !ok {
+		return req, nil, nil, false
+	}
+	e.mu.Lock()
 	e.advanceJobs()
-	c := e.configConnection(w, r, *req.ConnectionID)
-	if c == nil {
-		return
+	if c = e.configConnection(w, r, *req.ConnectionID); c == nil {
+		e.mu.Unlock()
+		return req, nil, nil, false
 	}
 	if len(streams) == 0 {
 		streams = allStreams(c)
 	}
-	e.writeReset(w, c, streams)
+	return req, c, streams, true
 }
 
 // writeReset starts a reset and answers its JobInfoRead. A deleted
@@ -149,20 +162,11 @@ type jobReadResponse struct {
 // Unlike a sync there is no status check: on an inactive connection the
 // refresh job is created and cancelled when its attempt starts.
 func (e *Emulator) refreshConnectionStream(w http.ResponseWriter, r *http.Request, _ string) {
-	req, streams, ok := decodeStreamRequest(w, r, true)
+	req, c, streams, ok := e.streamJobRequest(w, r, true)
 	if !ok {
 		return
 	}
-	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.advanceJobs()
-	c := e.configConnection(w, r, *req.ConnectionID)
-	if c == nil {
-		return
-	}
-	if len(streams) == 0 {
-		streams = allStreams(c)
-	}
 	rows := e.refreshes[c.id]
 	for _, s := range streams {
 		// saveStreamsToRefresh replaces a stream's earlier row.

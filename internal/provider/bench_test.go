@@ -481,21 +481,11 @@ func (env *benchEnv) seededCases(n int) []*benchCase {
 	}
 
 	top := benchLatencies[len(benchLatencies)-1]
-	emu, err := env.startEmulator(fmt.Sprintf("seeded-%d", n), top, n)
+	emu, conns, err := env.seededEmulator(fmt.Sprintf("seeded-%d", n), top, n)
 	if err != nil {
 		return fail("%v", err)
 	}
 	defer emu.stop()
-	if err := emu.setLatency(0); err != nil {
-		return fail("%v", err)
-	}
-	conns, err := seedBench(emu, n)
-	if err != nil {
-		return fail("%v", err)
-	}
-	if err := emu.setLatency(top); err != nil {
-		return fail("%v", err)
-	}
 	var cfg strings.Builder
 	cfg.WriteString(emu.providerBlock())
 	for i, c := range conns {
@@ -603,21 +593,11 @@ func (env *benchEnv) officialCases(n int) []*benchCase {
 		}
 		return cases
 	}
-	emu, err := env.startEmulator(fmt.Sprintf("official-%d", n), lat, n)
+	emu, conns, err := env.seededEmulator(fmt.Sprintf("official-%d", n), lat, n)
 	if err != nil {
 		return fail("%v", err)
 	}
 	defer emu.stop()
-	if err := emu.setLatency(0); err != nil {
-		return fail("%v", err)
-	}
-	conns, err := seedBench(emu, n)
-	if err != nil {
-		return fail("%v", err)
-	}
-	if err := emu.setLatency(lat); err != nil {
-		return fail("%v", err)
-	}
 	var cfg strings.Builder
 	fmt.Fprintf(&cfg, "terraform {\n  required_providers {\n    airbyte = {\n      source = %q\n    }\n  }\n}\n\n", benchOfficialAddress)
 	fmt.Fprintf(&cfg, "provider \"airbyte\" {\n  server_url    = %s\n  token_url     = %s\n  client_id     = %s\n  client_secret = %s\n}\n",
@@ -708,6 +688,29 @@ type benchEmulator struct {
 	done  chan struct{}
 	once  sync.Once
 	httpc *http.Client
+}
+
+// seededEmulator starts an emulator of n connections, gives them their
+// mappers without latency (seedBench), then sets the latency lat. The caller
+// stops it.
+func (env *benchEnv) seededEmulator(name string, lat time.Duration, n int) (*benchEmulator, []client.Connection, error) {
+	emu, err := env.startEmulator(name, lat, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	var conns []client.Connection
+	err = emu.setLatency(0)
+	if err == nil {
+		conns, err = seedBench(emu, n)
+	}
+	if err == nil {
+		err = emu.setLatency(lat)
+	}
+	if err != nil {
+		emu.stop()
+		return nil, nil, err
+	}
+	return emu, conns, nil
 }
 
 func (env *benchEnv) startEmulator(name string, lat time.Duration, seed int) (*benchEmulator, error) {
