@@ -2,12 +2,12 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/provider"
 )
@@ -32,13 +32,22 @@ func main() {
 
 	quietSDKLogs(debug)
 	stopProfile := startCPUProfile()
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address:         provider.RegistryAddress,
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
+	err := serve(debug)
 	stopProfile()
 	if err != nil {
 		log.Fatal(err.Error())
 	}
+}
+
+// serve serves the provider over the plugin protocol, version 6, until Terraform stops it.
+func serve(debug bool) error {
+	server, err := provider.NewProtocol6Server(provider.New(version))()
+	if err != nil {
+		return err
+	}
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	return tf6server.Serve(provider.RegistryAddress, func() tfprotov6.ProviderServer { return server }, opts...)
 }

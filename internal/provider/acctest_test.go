@@ -15,7 +15,6 @@ import (
 
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -31,7 +30,7 @@ import (
 // responses the emulator returns) against the Airbyte OpenAPI documents when
 // AIRBYTE_OPENAPI_SPEC and AIRBYTE_CONFIG_API_SPEC name them.
 //
-// It also clears the provider's AIRBYTE_* environment variables, so that credentials or URLs
+// It turns on shortcutVerify, and it also clears the provider's AIRBYTE_* environment variables, so that credentials or URLs
 // in the shell running the tests never reach a test's provider, which would otherwise merge
 // them into its configuration. Tests that need one set it with t.Setenv.
 func TestMain(m *testing.M) {
@@ -39,13 +38,16 @@ func TestMain(m *testing.M) {
 		envTokenURL, envBearerToken, envUsername, envPassword, envStateLoss} {
 		os.Unsetenv(name)
 	}
+	// Every answer the shortcut server gives without the framework is checked against the
+	// framework's own answer: a difference fails the test that caused it.
+	shortcutVerify = true
 	os.Exit(conformance.Run(m, conformance.HandlerOptions{CheckRequests: true, CheckResponses: true}))
 }
 
 // testAccProtoV6ProviderFactories serves the provider in-process to the terraform CLI that
 // acceptance tests run.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"airbyte": providerserver.NewProtocol6WithError(New("test")()),
+	"airbyte": NewProtocol6Server(New("test")),
 }
 
 // accEmulator is an emulator served over HTTP to one test, behind the conformance check.
@@ -254,7 +256,7 @@ func newProtocolServer(t *testing.T, e *accEmulator, extra ...map[string]any) tf
 func newProtocolServerOf(t *testing.T, newProvider func() provider.Provider, e *accEmulator, extra ...map[string]any) tfprotov6.ProviderServer {
 	t.Helper()
 	ctx := context.Background()
-	server, err := providerserver.NewProtocol6WithError(newProvider())()
+	server, err := NewProtocol6Server(newProvider)()
 	if err != nil {
 		t.Fatalf("starting the provider server: %v", err)
 	}

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -41,11 +40,21 @@ var connectionRPCs = []struct {
 		return diagsOf(resp, err, func() []*tfprotov6.Diagnostic { return resp.Diagnostics })
 	}},
 	{"ReadResource", func(ctx context.Context, f *connectionRPCFixture) ([]*tfprotov6.Diagnostic, error) {
-		resp, err := f.server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: connectionType, CurrentState: f.state})
+		resp, err := f.server.ReadResource(ctx, f.readRequest())
 		return diagsOf(resp, err, func() []*tfprotov6.Diagnostic { return resp.Diagnostics })
 	}},
 	{"PlanResourceChange", func(ctx context.Context, f *connectionRPCFixture) ([]*tfprotov6.Diagnostic, error) {
 		resp, err := f.server.PlanResourceChange(ctx, f.planRequest())
+		return diagsOf(resp, err, func() []*tfprotov6.Diagnostic { return resp.Diagnostics })
+	}},
+	// The same requests answered by the framework, as every read and plan was before the
+	// shortcuts, and as a connection that changed still is.
+	{"ReadResourceFramework", func(ctx context.Context, f *connectionRPCFixture) ([]*tfprotov6.Diagnostic, error) {
+		resp, err := f.framework().ReadResource(ctx, f.readRequest())
+		return diagsOf(resp, err, func() []*tfprotov6.Diagnostic { return resp.Diagnostics })
+	}},
+	{"PlanResourceChangeFramework", func(ctx context.Context, f *connectionRPCFixture) ([]*tfprotov6.Diagnostic, error) {
+		resp, err := f.framework().PlanResourceChange(ctx, f.planRequest())
 		return diagsOf(resp, err, func() []*tfprotov6.Diagnostic { return resp.Diagnostics })
 	}},
 }
@@ -60,6 +69,14 @@ func diagsOf[T any](resp *T, err error, diags func() []*tfprotov6.Diagnostic) ([
 func benchConnectionRPC(b *testing.B, call func(context.Context, *connectionRPCFixture) ([]*tfprotov6.Diagnostic, error)) {
 	f := newConnectionRPCFixture(b)
 	ctx := context.Background()
+	// TestMain has the shortcuts checked against the framework, which would measure both.
+	verify := shortcutVerify
+	shortcutVerify = false
+	b.Cleanup(func() { shortcutVerify = verify })
+	reads, plans := shortcutStats.reads.Load(), shortcutStats.plans.Load()
+	b.Cleanup(func() {
+		b.ReportMetric(float64(shortcutStats.reads.Load()-reads+shortcutStats.plans.Load()-plans)/float64(b.N), "shortcuts/op")
+	})
 	b.ReportAllocs()
 	for b.Loop() {
 		diags, err := call(ctx, f)
@@ -93,12 +110,23 @@ func measureConnectionRPC(t *testing.T) []rpcResult {
 type connectionRPCFixture struct {
 	server   tfprotov6.ProviderServer
 	state    *tfprotov6.DynamicValue // after import and a refresh
+	private  []byte                  // the private state that refresh left
 	config   *tfprotov6.DynamicValue // source_id and destination_id only
 	proposed *tfprotov6.DynamicValue // what terraform proposes from state and config
 }
 
 func (f *connectionRPCFixture) planRequest() *tfprotov6.PlanResourceChangeRequest {
-	return &tfprotov6.PlanResourceChangeRequest{TypeName: connectionType, PriorState: f.state, ProposedNewState: f.proposed, Config: f.config}
+	return &tfprotov6.PlanResourceChangeRequest{TypeName: connectionType, PriorState: f.state, ProposedNewState: f.proposed, Config: f.config,
+		PriorPrivate: f.private}
+}
+
+func (f *connectionRPCFixture) readRequest() *tfprotov6.ReadResourceRequest {
+	return &tfprotov6.ReadResourceRequest{TypeName: connectionType, CurrentState: f.state, Private: f.private}
+}
+
+// framework is the framework's own server behind the shortcuts.
+func (f *connectionRPCFixture) framework() tfprotov6.ProviderServer {
+	return f.server.(*shortcutServer).frameworkServer
 }
 
 func newConnectionRPCFixture(b *testing.B) *connectionRPCFixture {
@@ -121,7 +149,7 @@ func newConnectionRPCFixture(b *testing.B) *connectionRPCFixture {
 		b.Fatal(err)
 	}
 
-	server, err := providerserver.NewProtocol6WithError(New("bench")())()
+	server, err := NewProtocol6Server(New("bench"))()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -194,7 +222,11 @@ func newConnectionRPCFixture(b *testing.B) *connectionRPCFixture {
 			proposedAttrs[name] = priorAttrs[name]
 		}
 	}
-	f := &connectionRPCFixture{server: server, state: read.NewState}
+	// Terraform encodes the prior state and the proposal alike; so does the fixture.
+	f := &connectionRPCFixture{server: server, private: read.Private}
+	if f.state, err = dynamicValue(typ, priorAttrs); err != nil {
+		b.Fatal(err)
+	}
 	if f.config, err = dynamicValue(typ, cfgAttrs); err != nil {
 		b.Fatal(err)
 	}

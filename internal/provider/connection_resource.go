@@ -159,6 +159,7 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	resp.Diagnostics.Append(r.saveState(ctx, conn, state, &resp.State, resp.Identity)...)
+	recordRead(ctx, conn)
 }
 
 // readConnection reads one connection. A connection already in state (its

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -40,6 +41,8 @@ type airbyteProvider struct {
 	version string
 	// clock is the wall clock, or in tests one whose waits take no time.
 	clock client.Clock
+	// configured is what Configure made, for the shortcut server.
+	configured atomic.Pointer[providerData]
 }
 
 // airbyteProviderModel is the provider configuration.
@@ -243,6 +246,7 @@ func (p *airbyteProvider) Configure(ctx context.Context, req provider.ConfigureR
 	resp.ResourceData = data
 	resp.ListResourceData = data
 	resp.ActionData = data
+	p.configured.Store(data)
 }
 
 func (p *airbyteProvider) Resources(_ context.Context) []func() resource.Resource {
