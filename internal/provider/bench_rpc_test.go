@@ -39,6 +39,11 @@ var connectionRPCs = []struct {
 		resp, err := f.server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: connectionType, Config: f.config})
 		return diagsOf(resp, err, func() []*tfprotov6.Diagnostic { return resp.Diagnostics })
 	}},
+	{"UpgradeResourceState", func(ctx context.Context, f *connectionRPCFixture) ([]*tfprotov6.Diagnostic, error) {
+		resp, err := f.server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: connectionType,
+			Version: f.version, RawState: &tfprotov6.RawState{JSON: f.stateJSON}})
+		return diagsOf(resp, err, func() []*tfprotov6.Diagnostic { return resp.Diagnostics })
+	}},
 	{"ReadResource", func(ctx context.Context, f *connectionRPCFixture) ([]*tfprotov6.Diagnostic, error) {
 		resp, err := f.server.ReadResource(ctx, f.readRequest())
 		return diagsOf(resp, err, func() []*tfprotov6.Diagnostic { return resp.Diagnostics })
@@ -51,6 +56,11 @@ var connectionRPCs = []struct {
 	// shortcuts, and as a connection that changed still is.
 	{"ReadResourceFramework", func(ctx context.Context, f *connectionRPCFixture) ([]*tfprotov6.Diagnostic, error) {
 		resp, err := f.framework().ReadResource(ctx, f.readRequest())
+		return diagsOf(resp, err, func() []*tfprotov6.Diagnostic { return resp.Diagnostics })
+	}},
+	{"UpgradeResourceStateFramework", func(ctx context.Context, f *connectionRPCFixture) ([]*tfprotov6.Diagnostic, error) {
+		resp, err := f.framework().UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: connectionType,
+			Version: f.version, RawState: &tfprotov6.RawState{JSON: f.stateJSON}})
 		return diagsOf(resp, err, func() []*tfprotov6.Diagnostic { return resp.Diagnostics })
 	}},
 	{"PlanResourceChangeFramework", func(ctx context.Context, f *connectionRPCFixture) ([]*tfprotov6.Diagnostic, error) {
@@ -73,10 +83,11 @@ func benchConnectionRPC(b *testing.B, call func(context.Context, *connectionRPCF
 	verify := shortcutVerify
 	shortcutVerify = false
 	b.Cleanup(func() { shortcutVerify = verify })
-	reads, plans := shortcutStats.reads.Load(), shortcutStats.plans.Load()
-	b.Cleanup(func() {
-		b.ReportMetric(float64(shortcutStats.reads.Load()-reads+shortcutStats.plans.Load()-plans)/float64(b.N), "shortcuts/op")
-	})
+	answered := func() int64 {
+		return shortcutStats.reads.Load() + shortcutStats.plans.Load() + shortcutStats.upgrades.Load()
+	}
+	before := answered()
+	b.Cleanup(func() { b.ReportMetric(float64(answered()-before)/float64(b.N), "shortcuts/op") })
 	b.ReportAllocs()
 	for b.Loop() {
 		diags, err := call(ctx, f)
@@ -108,11 +119,14 @@ func measureConnectionRPC(t *testing.T) []rpcResult {
 
 // connectionRPCFixture is a configured provider server and the values of one imported connection.
 type connectionRPCFixture struct {
-	server   tfprotov6.ProviderServer
-	state    *tfprotov6.DynamicValue // after import and a refresh
-	private  []byte                  // the private state that refresh left
-	config   *tfprotov6.DynamicValue // source_id and destination_id only
-	proposed *tfprotov6.DynamicValue // what terraform proposes from state and config
+	server  tfprotov6.ProviderServer
+	state   *tfprotov6.DynamicValue // after import and a refresh
+	private []byte                  // the private state that refresh left
+	// stateJSON is state as the state file holds it, which terraform upgrades first.
+	stateJSON []byte
+	version   int64
+	config    *tfprotov6.DynamicValue // source_id and destination_id only
+	proposed  *tfprotov6.DynamicValue // what terraform proposes from state and config
 }
 
 func (f *connectionRPCFixture) planRequest() *tfprotov6.PlanResourceChangeRequest {
@@ -227,6 +241,10 @@ func newConnectionRPCFixture(b *testing.B) *connectionRPCFixture {
 	if f.state, err = dynamicValue(typ, priorAttrs); err != nil {
 		b.Fatal(err)
 	}
+	if f.stateJSON, err = json.Marshal(jsonValue(prior)); err != nil {
+		b.Fatal(err)
+	}
+	f.version = schema.Version
 	if f.config, err = dynamicValue(typ, cfgAttrs); err != nil {
 		b.Fatal(err)
 	}

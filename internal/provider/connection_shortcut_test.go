@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"strings"
 	"testing"
 
@@ -328,4 +329,79 @@ resource "airbyte_connection" "c" {
 			},
 		},
 	})
+}
+
+// TestShortcutUpgrade checks that a state of the schema's version is decoded by the
+// shortcut, attributes the schema no longer has ignored as the framework ignores them (the
+// answer is checked against the framework's), and that another version goes to the
+// framework, which refuses it.
+func TestShortcutUpgrade(t *testing.T) {
+	f := newShortcutFixture(t)
+	typ, _ := connectionTypes()
+	val, err := f.read.NewState.Unmarshal(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := jsonValue(val).(map[string]any)
+	stored["attribute_of_an_older_build"] = "ignored"
+	raw, err := json.Marshal(stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := shortcutStats.upgrades.Load()
+	resp, err := f.server.UpgradeResourceState(context.Background(), &tfprotov6.UpgradeResourceStateRequest{TypeName: connectionType, RawState: &tfprotov6.RawState{JSON: raw}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failOnErrors(t, "UpgradeResourceState", resp.Diagnostics)
+	if shortcutStats.upgrades.Load() == before {
+		t.Error("the upgrade of a state of the schema's version was not answered by the shortcut")
+	}
+	if !sameValue(resp.UpgradedState, f.read.NewState, typ) {
+		t.Error("the upgraded state is not the state stored")
+	}
+	resp, err = f.server.UpgradeResourceState(context.Background(), &tfprotov6.UpgradeResourceStateRequest{TypeName: connectionType, Version: 7, RawState: &tfprotov6.RawState{JSON: raw}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasError(resp.Diagnostics) {
+		t.Error("a state of version 7 was upgraded without an error")
+	}
+}
+
+// jsonValue is v as the state file writes it.
+func jsonValue(v tftypes.Value) any {
+	if v.IsNull() {
+		return nil
+	}
+	switch typ := v.Type(); {
+	case typ.Is(tftypes.String):
+		var s string
+		_ = v.As(&s)
+		return s
+	case typ.Is(tftypes.Bool):
+		var b bool
+		_ = v.As(&b)
+		return b
+	case typ.Is(tftypes.Number):
+		n := new(big.Float)
+		_ = v.As(&n)
+		return json.Number(n.Text('f', -1))
+	case typ.Is(tftypes.Object{}) || typ.Is(tftypes.Map{}):
+		var attrs map[string]tftypes.Value
+		_ = v.As(&attrs)
+		out := make(map[string]any, len(attrs))
+		for k, a := range attrs {
+			out[k] = jsonValue(a)
+		}
+		return out
+	default: // lists, sets and tuples
+		var elems []tftypes.Value
+		_ = v.As(&elems)
+		out := make([]any, 0, len(elems))
+		for _, e := range elems {
+			out = append(out, jsonValue(e))
+		}
+		return out
+	}
 }

@@ -15,18 +15,20 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// A plan calls ReadResource and PlanResourceChange for every connection in the
-// configuration, and for a fleet that did not change both answer "as before". The
+// A plan calls UpgradeResourceState, ReadResource and PlanResourceChange for every connection in the
+// configuration, and for a fleet that did not change the last two answer "as before". The
 // framework finds that out by walking every value of the connection's nested schema
 // several times over, which costs tens of milliseconds of CPU per connection. The server
-// below answers those two cases itself, from the encoded values, and hands every other
+// below answers those cases itself, from the encoded values, and hands every other
 // request to the framework unchanged:
 //
 //   - PlanResourceChange of a connection whose proposed new state is the prior state,
 //     with the defaults holding: the plan is the prior state (connection_plan_shortcut.go);
 //   - ReadResource of a connection whose state and whose Airbyte record are those a
 //     framework read turned into that same state: the state stands
-//     (connection_read_shortcut.go).
+//     (connection_read_shortcut.go);
+//   - UpgradeResourceState of a state of the schema's version, decoded with the schema's
+//     type computed once (connection_upgrade_shortcut.go).
 //
 // Each is an answer the framework would give; the acceptance tests run with
 // shortcutVerify on, which asks the framework as well and fails on any difference.
@@ -72,19 +74,32 @@ var shortcutVerify bool
 
 // shortcutStats counts the requests the shortcuts answered, for tests and benchmarks.
 var shortcutStats struct {
-	reads, plans atomic.Int64
+	reads, plans, upgrades atomic.Int64
 }
 
-// connectionTypes are the tftypes of the connection's state and identity, built once.
-var connectionTypes = sync.OnceValues(func() (state, identity tftypes.Type) {
+// connectionSchemaFacts are the connection schema's version and the tftypes of its state
+// and identity.
+type connectionSchemaFacts struct {
+	version         int64
+	state, identity tftypes.Type
+}
+
+// connectionSchema is built once.
+var connectionSchema = sync.OnceValue(func() connectionSchemaFacts {
 	ctx := context.Background()
 	r := &connectionResource{}
 	var s resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &s)
 	var i resource.IdentitySchemaResponse
 	r.IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &i)
-	return s.Schema.Type().TerraformType(ctx), i.IdentitySchema.Type().TerraformType(ctx)
+	return connectionSchemaFacts{version: s.Schema.Version, state: s.Schema.Type().TerraformType(ctx), identity: i.IdentitySchema.Type().TerraformType(ctx)}
 })
+
+// connectionTypes are the tftypes of the connection's state and identity.
+func connectionTypes() (state, identity tftypes.Type) {
+	f := connectionSchema()
+	return f.state, f.identity
+}
 
 // buildSalt names this build of the provider in what the read shortcut remembers, so that
 // a state read by another build is read again: its version, and the size and time of its
