@@ -1194,7 +1194,9 @@ func (env *benchEnv) markdown(f benchFigures) string {
 	w("`BenchmarkConnectionRPC` (`internal/provider/bench_rpc_test.go`; `go test -tags bench -run '^$' -bench BenchmarkConnectionRPC -benchmem ./internal/provider/`): " +
 		"one imported connection with 4 streams and 1 mapper, configured with only `source_id` and `destination_id`, through the plugin protocol " +
 		"in-process against an in-process emulator without latency (`ReadResource` includes one HTTP round trip on loopback). Terraform calls " +
-		"each of these RPCs once per connection in a plan.\n\n")
+		"`ValidateResourceConfig`, `UpgradeResourceState`, `ReadResource` and `PlanResourceChange` once per connection in a plan. The rows " +
+		"ending in `Framework` are the same requests answered by terraform-plugin-framework itself, as every one was before the provider " +
+		"answered unchanged connections itself, and as a connection that changed still is; a baseline without a row shows –.\n\n")
 	baseRPC := map[string]rpcResult{}
 	for _, r := range f.BaselineRPC {
 		baseRPC[r.Name] = r
@@ -1202,8 +1204,11 @@ func (env *benchEnv) markdown(f benchFigures) string {
 	if f.Baseline != nil {
 		w("| RPC | ns/op (baseline) | ns/op | B/op (baseline) | B/op | allocs/op (baseline) | allocs/op |\n|---|---:|---:|---:|---:|---:|---:|\n")
 		for _, r := range f.RPC {
-			base := baseRPC[r.Name]
-			w("| `%s` | %d | %d | %d | %d | %d | %d |\n", r.Name, base.NsPerOp, r.NsPerOp, base.BytesPerOp, r.BytesPerOp, base.AllocsPerOp, r.AllocsPerOp)
+			ns, bytes, allocs := "–", "–", "–"
+			if base, ok := baseRPC[r.Name]; ok {
+				ns, bytes, allocs = strconv.FormatInt(base.NsPerOp, 10), strconv.FormatInt(base.BytesPerOp, 10), strconv.FormatInt(base.AllocsPerOp, 10)
+			}
+			w("| `%s` | %s | %d | %s | %d | %s | %d |\n", r.Name, ns, r.NsPerOp, bytes, r.BytesPerOp, allocs, r.AllocsPerOp)
 		}
 	} else {
 		w("| RPC | ns/op | B/op | allocs/op |\n|---|---:|---:|---:|\n")
