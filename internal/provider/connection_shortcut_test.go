@@ -89,6 +89,12 @@ func stateAttr(t *testing.T, v *tfprotov6.DynamicValue, name string) tftypes.Val
 
 func attrOf(t *testing.T, v *tfprotov6.DynamicValue, typ tftypes.Type, name string) tftypes.Value {
 	t.Helper()
+	return attrsOf(t, v, typ)[name]
+}
+
+// attrsOf is v's attributes.
+func attrsOf(t *testing.T, v *tfprotov6.DynamicValue, typ tftypes.Type) map[string]tftypes.Value {
+	t.Helper()
 	val, err := v.Unmarshal(typ)
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +103,7 @@ func attrOf(t *testing.T, v *tfprotov6.DynamicValue, typ tftypes.Type, name stri
 	if err := val.As(&attrs); err != nil {
 		t.Fatal(err)
 	}
-	return attrs[name]
+	return attrs
 }
 
 // TestShortcutRead checks that the read after a framework read is answered from the
@@ -225,14 +231,7 @@ func TestShortcutPlan(t *testing.T) {
 func stateWith(t *testing.T, v *tfprotov6.DynamicValue, name string, to tftypes.Value) *tfprotov6.DynamicValue {
 	t.Helper()
 	typ, _ := connectionTypes()
-	val, err := v.Unmarshal(typ)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var attrs map[string]tftypes.Value
-	if err := val.As(&attrs); err != nil {
-		t.Fatal(err)
-	}
+	attrs := attrsOf(t, v, typ)
 	attrs[name] = to
 	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, attrs))
 	if err != nil {
