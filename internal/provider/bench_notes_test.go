@@ -48,7 +48,7 @@ Tried or weighed, and left:
 
 Every shortcut is an answer the framework gives: the tests run with the check on (` + "`shortcutVerify`" + `, set by
 ` + "`TestMain`" + `), which asks the framework too for every request a shortcut answered, under the real CLI in the
-acceptance test, and fails the test on any difference in state, identity, private state or diagnostics.
+acceptance tests, and fails the test on any difference in state, identity, private state or diagnostics.
 
 What is left, from a CPU profile of the provider during a plan of 300 after the shortcuts: about 30% is
 ` + "`UpgradeResourceState`" + ` (terraform-plugin-go decoding the stored JSON and encoding MessagePack), about 26%
