@@ -66,28 +66,35 @@ func (s *shortcutServer) frameworkRead(ctx context.Context, req *tfprotov6.ReadR
 	if err != nil || rec.conn == nil || len(resp.Diagnostics) > 0 || resp.Deferred != nil || resp.NewState == nil {
 		return resp, err
 	}
+	if private, ok := s.fingerprinted(resp, rec.conn); ok {
+		resp.Private = private
+	}
+	return resp, nil
+}
+
+// fingerprinted is resp's private state with the fingerprint of resp's state read from
+// conn; false when there is none to give (the value or the private state cannot be read).
+func (s *shortcutServer) fingerprinted(resp *tfprotov6.ReadResourceResponse, conn *client.Connection) ([]byte, bool) {
 	data := s.provider.configured.Load()
 	stateType, _ := connectionTypes()
-	digest, derr := valueDigest(resp.NewState.MsgPack, stateType)
-	if data == nil || derr != nil {
-		return resp, nil
+	digest, err := valueDigest(resp.NewState.MsgPack, stateType)
+	if data == nil || err != nil {
+		return nil, false
 	}
-	private, perr := decodePrivate(resp.Private)
-	if perr != nil {
-		return resp, nil
+	private, err := decodePrivate(resp.Private)
+	if err != nil {
+		return nil, false
 	}
 	if private == nil {
 		private = map[string][]byte{}
 	}
-	fp := readFingerprint(digest, rec.conn, data.webRoot)
+	fp := readFingerprint(digest, conn, data.webRoot)
 	if fp == "" {
-		return resp, nil
+		return nil, false
 	}
 	private[readFingerprintKey], _ = json.Marshal(fp)
-	if b, err := json.Marshal(private); err == nil {
-		resp.Private = b
-	}
-	return resp, nil
+	b, err := json.Marshal(private)
+	return b, err == nil
 }
 
 // readUnchanged answers a read whose state and record are those of the fingerprint.
