@@ -134,10 +134,20 @@ func (c *Client) eachConnectionEventsPage(ctx context.Context, connectionID stri
 // no failure event for the job (the job did not fail, or failed before the
 // server wrote the event), and nil also when the event holds no reason.
 func (c *Client) JobFailureEvent(ctx context.Context, connectionID string, jobID int64) (*FailureReason, error) {
-	var (
-		found   *FailureReason
-		failure error
-	)
+	found, err := c.JobFailureEvents(ctx, connectionID, []int64{jobID})
+	return found[jobID], err
+}
+
+// JobFailureEvents is JobFailureEvent for several jobs of one connection,
+// from one pass over its timeline, which stops at the page holding the last
+// of them. Jobs without a failure event are left out of the map.
+func (c *Client) JobFailureEvents(ctx context.Context, connectionID string, jobIDs []int64) (map[int64]*FailureReason, error) {
+	wanted := make(map[int64]bool, len(jobIDs))
+	for _, id := range jobIDs {
+		wanted[id] = true
+	}
+	found := make(map[int64]*FailureReason, len(jobIDs))
+	var failure error
 	err := c.eachConnectionEventsPage(ctx, connectionID, jobFailureEventTypes, func(page []ConnectionEvent) bool {
 		for _, ev := range page {
 			s, err := ev.JobSummary()
@@ -145,12 +155,14 @@ func (c *Client) JobFailureEvent(ctx context.Context, connectionID string, jobID
 				failure = err
 				return false
 			}
-			if s.JobID == jobID {
-				found = s.FailureReason
-				return false
+			if wanted[s.JobID] {
+				delete(wanted, s.JobID)
+				if s.FailureReason != nil {
+					found[s.JobID] = s.FailureReason
+				}
 			}
 		}
-		return true
+		return len(wanted) > 0
 	})
 	if err != nil {
 		return nil, err

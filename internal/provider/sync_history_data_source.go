@@ -154,14 +154,16 @@ func (d *syncHistoryDataSource) Read(ctx context.Context, req datasource.ReadReq
 			fmt.Sprintf("Listing the jobs of connection %q failed: %v.%s", id, err, requestFailureAdvice(err)))
 		return
 	}
-	// Failure details cost a request per job: they are read for the jobs
-	// that did not succeed, where they explain why.
-	outcomes := map[int64]*jobOutcome{}
+	// Failure details cost a request per job, and one pass over the
+	// connection's timeline for the failures' streams: they are read for the
+	// jobs that did not succeed, where they explain why.
+	var unsuccessful []int64
 	for _, j := range page.Data {
 		if j.Status.IsFailure() || j.Status == client.JobStatusIncomplete {
-			outcomes[j.JobID] = jobOutcomeOf(ctx, d.data.client, j.JobID)
+			unsuccessful = append(unsuccessful, j.JobID)
 		}
 	}
+	outcomes := jobOutcomesOf(ctx, d.data.client, unsuccessful)
 	m.Jobs, err = syncJobObjects(ctx, page.Data, outcomes, workspaceID, d.data.webRoot)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot Convert Jobs", fmt.Sprintf("Converting the jobs of connection %q failed: %v. This is a bug in the provider.", id, err))

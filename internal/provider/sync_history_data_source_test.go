@@ -3,12 +3,18 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math/big"
+	"net/http"
 	"regexp"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -248,4 +254,85 @@ data "airbyte_sync_history" "h" {
 		steps = append(steps, tfresource.TestStep{Config: config(c[0]), PlanOnly: true, ExpectError: regexp.MustCompile(c[1])})
 	}
 	accParallelTest(t, tfresource.TestCase{Steps: steps})
+}
+
+// TestSyncHistoryFailureStreamsFromOneTimelinePass reads a history of three failed syncs,
+// each on a stream of its own choosing: every job gets its failing stream, which only the
+// connection's timeline holds, from one listing of the timeline, not one per job.
+func TestSyncHistoryFailureStreamsFromOneTimelinePass(t *testing.T) {
+	clk := newTestClock()
+	var timelineReads atomic.Int64
+	e := newAccEmulatorBehind(t, emulator.Options{Seed: 64, Now: clk.Now}, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/connections/events/list") {
+				timelineReads.Add(1)
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	conn := e.createOutsideTerraform(t, e.Source(0, 0).SourceID, e.Destination(0, 0).DestinationID)
+	streams := conn.Configurations.Streams
+	failing := []client.StreamConfiguration{streams[0], streams[1], streams[0]}
+	want := map[int64]string{}
+	for i, s := range failing {
+		err := e.emu.FailNextSyncWith(conn.ConnectionID, emulator.SyncFailure{FailureType: "config_error", Message: fmt.Sprintf("failure %d", i),
+			Stream: s.Name, StreamNamespace: s.Namespace})
+		if err != nil {
+			t.Fatal(err)
+		}
+		job, err := e.apiClient().CreateJob(context.Background(), conn.ConnectionID, client.JobTypeSync)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[job.JobID] = streamName(client.StreamDescriptor{Name: s.Name, Namespace: s.Namespace})
+		clk.Advance(time.Hour)
+	}
+
+	server := newProtocolServer(t, e)
+	schemas, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ := schemas.DataSourceSchemas["airbyte_sync_history"].ValueType().(tftypes.Object)
+	attrs := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		attrs[name] = tftypes.NewValue(at, nil)
+	}
+	attrs["connection_id"] = tftypes.NewValue(tftypes.String, conn.ConnectionID)
+	config, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, attrs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := timelineReads.Load()
+	resp, err := server.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{TypeName: "airbyte_sync_history", Config: &config})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failOnErrors(t, "ReadDataSource", resp.Diagnostics)
+	if n := timelineReads.Load() - before; n != 1 {
+		t.Errorf("the history read the timeline %d times, want once for its three failed jobs", n)
+	}
+	jobs := attrOf(t, resp.State, typ, "jobs")
+	var list []tftypes.Value
+	if err := jobs.As(&list); err != nil || len(list) != 3 {
+		t.Fatalf("%d jobs (%v), want 3", len(list), err)
+	}
+	for _, j := range list {
+		var job map[string]tftypes.Value
+		if err := j.As(&job); err != nil {
+			t.Fatal(err)
+		}
+		var id big.Float
+		var stream string
+		if err := job["job_id"].As(&id); err != nil {
+			t.Fatal(err)
+		}
+		if err := job["failure_stream"].As(&stream); err != nil {
+			t.Fatal(err)
+		}
+		n, _ := id.Int64()
+		if stream != want[n] {
+			t.Errorf("job %d: failure_stream %q, want %q", n, stream, want[n])
+		}
+	}
 }

@@ -157,28 +157,46 @@ func (d *syncJobDetails) fill(o jobOutcome) {
 // after logging why, when the Config API cannot be reached or refuses: the
 // details are extra, and a job is still reported without them.
 func jobOutcomeOf(ctx context.Context, c *client.Client, jobID int64) *jobOutcome {
-	info, err := c.GetJobInfo(ctx, jobID)
-	if err != nil {
-		tflog.Warn(ctx, "reading the job's attempts failed; its failure details are left out", map[string]any{
-			"job_id": jobID, "error": err.Error()})
-		return nil
-	}
-	o := outcomeOf(info)
-	if f := o.Failure; f != nil && f.StreamDescriptor == nil && info.Job.ConfigID != "" {
-		// jobs/get leaves the failure's stream out; the connection's
-		// timeline keeps it, in the job's failure event.
-		reason, err := c.JobFailureEvent(ctx, info.Job.ConfigID, jobID)
-		switch {
-		case err != nil:
-			tflog.Warn(ctx, "reading the job's failure event failed; its stream is left out", map[string]any{
-				"job_id": jobID, "error": err.Error()})
-		case reason != nil && reason.StreamDescriptor != nil && reason.StreamDescriptor.Name != "":
-			withStream := *f
-			withStream.StreamDescriptor = reason.StreamDescriptor
-			o.Failure = &withStream
+	return jobOutcomesOf(ctx, c, []int64{jobID})[jobID]
+}
+
+// jobOutcomesOf is jobOutcomeOf for several jobs: one jobs/get each, and the
+// failure events of each connection's jobs from one pass over its timeline.
+func jobOutcomesOf(ctx context.Context, c *client.Client, jobIDs []int64) map[int64]*jobOutcome {
+	out := make(map[int64]*jobOutcome, len(jobIDs))
+	// streamless holds, by connection, the jobs whose failure jobs/get gave
+	// without its stream; the connection's timeline keeps it, in the job's
+	// failure event.
+	streamless := map[string][]int64{}
+	for _, id := range jobIDs {
+		info, err := c.GetJobInfo(ctx, id)
+		if err != nil {
+			tflog.Warn(ctx, "reading the job's attempts failed; its failure details are left out", map[string]any{
+				"job_id": id, "error": err.Error()})
+			out[id] = nil
+			continue
+		}
+		o := outcomeOf(info)
+		out[id] = &o
+		if f := o.Failure; f != nil && f.StreamDescriptor == nil && info.Job.ConfigID != "" {
+			streamless[info.Job.ConfigID] = append(streamless[info.Job.ConfigID], id)
 		}
 	}
-	return &o
+	for connectionID, ids := range streamless {
+		reasons, err := c.JobFailureEvents(ctx, connectionID, ids)
+		if err != nil {
+			tflog.Warn(ctx, "reading the jobs' failure events failed; their streams are left out", map[string]any{
+				"job_ids": ids, "error": err.Error()})
+		}
+		for _, id := range ids {
+			if r := reasons[id]; r != nil && r.StreamDescriptor != nil && r.StreamDescriptor.Name != "" {
+				withStream := *out[id].Failure
+				withStream.StreamDescriptor = r.StreamDescriptor
+				out[id].Failure = &withStream
+			}
+		}
+	}
+	return out
 }
 
 // describeFailure says why a job failed and what to do, from its outcome;
