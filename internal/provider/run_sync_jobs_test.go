@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/airbyte-terraform/terraform-provider-airbyte/internal/client"
@@ -196,4 +197,36 @@ func TestSyncRunnerRefreshRacesASync(t *testing.T) {
 	if jobs := f.jobs(); len(jobs) != 1 || jobs[0].JobType != "sync" {
 		t.Errorf("the emulator's jobs are %+v, want only the racing sync", jobs)
 	}
+}
+
+// TestAccRunSync_importedClearKeepsItsJob imports a clear job made outside Terraform, which
+// Airbyte reports as a reset, into a configuration saying job_type = "clear": the plan
+// renames it in place rather than running another clear, and the next plan is empty.
+func TestAccRunSync_importedClearKeepsItsJob(t *testing.T) {
+	e, clk, connID := newSyncEmulator(t, emulator.Options{Seed: 95})
+	job, err := e.apiClient().CreateJob(context.Background(), connID, client.JobTypeReset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Hour)
+	const res = "airbyte_run_sync.s"
+	config := runSyncConfig(e, connID, `  job_type = "clear"`) + fmt.Sprintf(`
+import {
+  to = airbyte_run_sync.s
+  id = "%d"
+}
+`, job.JobID)
+	accTestWithClock(t, clk, resource.TestCase{
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate),
+			}},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(res, "job_id", fmt.Sprint(job.JobID)),
+				resource.TestCheckResourceAttr(res, "job_type", "clear"),
+				func(*terraform.State) error { return e.expectJobs(connID, "succeeded") },
+			),
+		}},
+	})
 }

@@ -273,7 +273,9 @@ func (r *runSyncResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	jobType := plan.JobType // "clear" for an imported "reset": the same job, renamed
 	plan.syncJobModel = state.syncJobModel
+	plan.JobType = jobType
 	plan.ID = state.ID
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }

@@ -217,9 +217,9 @@ func (r *runSyncResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"job_type": schema.StringAttribute{
 				Optional: true, Computed: true,
 				Default:             stringdefault.StaticString(jobTypeSync),
-				MarkdownDescription: runSyncJobTypeDescription + " Changing it runs a new job.",
+				MarkdownDescription: runSyncJobTypeDescription + " Changing it runs a new job, except between `clear` and `reset`, two names of one job.",
 				Validators:          []validator.String{stringvalidator.OneOf(jobTypeSync, jobTypeClear, jobTypeReset, jobTypeRefresh)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers:       []planmodifier.String{replacesUnlessSameJob},
 			},
 			"status": schema.StringAttribute{
 				Computed: true,
@@ -294,3 +294,17 @@ func runSyncDetailsAttributes() map[string]schema.Attribute {
 		PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()}}
 	return attrs
 }
+
+// replacesUnlessSameJob runs a new job when job_type changes, except between
+// "clear" and "reset", Airbyte's two names for one job: a clear job imported
+// by its id reads back as "reset", and a configuration saying "clear" only
+// renames it in state.
+var replacesUnlessSameJob = stringplanmodifier.RequiresReplaceIf(
+	func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+		resp.RequiresReplace = !(isClear(req.StateValue.ValueString()) && isClear(req.PlanValue.ValueString()))
+	},
+	"Changing the job type runs a new job, except between clear and reset, which name the same job.",
+	"Changing the job type runs a new job, except between `clear` and `reset`, which name the same job.",
+)
+
+func isClear(jobType string) bool { return jobType == jobTypeClear || jobType == jobTypeReset }
