@@ -39,6 +39,12 @@ var connectionRPCs = []struct {
 		resp, err := f.server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: connectionType, Config: f.config})
 		return diagsOf(resp, err, func() []*tfprotov6.Diagnostic { return resp.Diagnostics })
 	}},
+	// The same connection configured as a module that lists its streams writes it: each
+	// stream's name and sync mode.
+	{"ValidateResourceConfigStreams", func(ctx context.Context, f *connectionRPCFixture) ([]*tfprotov6.Diagnostic, error) {
+		resp, err := f.server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: connectionType, Config: f.configStreams})
+		return diagsOf(resp, err, func() []*tfprotov6.Diagnostic { return resp.Diagnostics })
+	}},
 	{"UpgradeResourceState", func(ctx context.Context, f *connectionRPCFixture) ([]*tfprotov6.Diagnostic, error) {
 		resp, err := f.server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: connectionType,
 			Version: f.version, RawState: &tfprotov6.RawState{JSON: f.stateJSON}})
@@ -126,7 +132,9 @@ type connectionRPCFixture struct {
 	stateJSON []byte
 	version   int64
 	config    *tfprotov6.DynamicValue // source_id and destination_id only
-	proposed  *tfprotov6.DynamicValue // what terraform proposes from state and config
+	// configStreams adds the streams, each with its name and sync mode.
+	configStreams *tfprotov6.DynamicValue
+	proposed      *tfprotov6.DynamicValue // what terraform proposes from state and config
 }
 
 func (f *connectionRPCFixture) planRequest() *tfprotov6.PlanResourceChangeRequest {
@@ -248,6 +256,9 @@ func newConnectionRPCFixture(b *testing.B) *connectionRPCFixture {
 	if f.config, err = dynamicValue(typ, cfgAttrs); err != nil {
 		b.Fatal(err)
 	}
+	if f.configStreams, err = dynamicValue(typ, withNamedStreams(typ, cfgAttrs, streams)); err != nil {
+		b.Fatal(err)
+	}
 	if f.proposed, err = dynamicValue(typ, proposedAttrs); err != nil {
 		b.Fatal(err)
 	}
@@ -306,4 +317,29 @@ func addBenchMapper(ctx context.Context, api *client.Client, conn *client.Connec
 		return nil
 	}
 	return fmt.Errorf("connection %s has no users or customers stream to map", conn.ConnectionID)
+}
+
+// withNamedStreams is a configuration's attributes with configurations.streams set to the
+// streams' names and sync modes, every other stream attribute left out.
+func withNamedStreams(typ tftypes.Object, attrs map[string]tftypes.Value, streams []tftypes.Value) map[string]tftypes.Value {
+	confType := typ.AttributeTypes["configurations"].(tftypes.Object)
+	setType := confType.AttributeTypes["streams"].(tftypes.Set)
+	elemType := setType.ElementType.(tftypes.Object)
+	named := make([]tftypes.Value, 0, len(streams))
+	for _, s := range streams {
+		var have map[string]tftypes.Value
+		_ = s.As(&have)
+		written := make(map[string]tftypes.Value, len(elemType.AttributeTypes))
+		for name, t := range elemType.AttributeTypes {
+			written[name] = tftypes.NewValue(t, nil)
+		}
+		written["name"], written["sync_mode"] = have["name"], have["sync_mode"]
+		named = append(named, tftypes.NewValue(elemType, written))
+	}
+	out := make(map[string]tftypes.Value, len(attrs))
+	for k, v := range attrs {
+		out[k] = v
+	}
+	out["configurations"] = tftypes.NewValue(confType, map[string]tftypes.Value{"streams": tftypes.NewValue(setType, named)})
+	return out
 }

@@ -1194,7 +1194,8 @@ func (env *benchEnv) markdown(f benchFigures) string {
 	w("`BenchmarkConnectionRPC` (`internal/provider/bench_rpc_test.go`; `go test -tags bench -run '^$' -bench BenchmarkConnectionRPC -benchmem ./internal/provider/`): " +
 		"one imported connection with 4 streams and 1 mapper, configured with only `source_id` and `destination_id`, through the plugin protocol " +
 		"in-process against an in-process emulator without latency (`ReadResource` includes one HTTP round trip on loopback). Terraform calls " +
-		"`ValidateResourceConfig`, `UpgradeResourceState`, `ReadResource` and `PlanResourceChange` once per connection in a plan. The rows " +
+		"`ValidateResourceConfig`, `UpgradeResourceState`, `ReadResource` and `PlanResourceChange` once per connection in a plan; " +
+		"`ValidateResourceConfigStreams` validates the configuration with the 4 streams listed, each with its name and sync mode. The rows " +
 		"ending in `Framework` are the same requests answered by terraform-plugin-framework itself, as every one was before the provider " +
 		"answered unchanged connections itself, and as a connection that changed still is; a baseline without a row shows –.\n\n")
 	baseRPC := map[string]rpcResult{}
