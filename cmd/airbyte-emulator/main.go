@@ -58,6 +58,19 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&opts.SeedConnections, "seed-connections", 0, "connections to pre-create in the first workspace")
 	fs.IntVar(&opts.UnknownIDStatus, "unknown-id-status", emulator.DefaultUnknownIDStatus, "status for unknown ids: 403 or 404")
 	fs.BoolVar(&opts.NoAuth, "no-auth", false, "accept requests without credentials")
+	retryLimits := []struct {
+		name, setting string
+		def           int
+		limit         *int
+	}{
+		{"sync-retries-complete-successive", "SYNC_JOB_RETRIES_COMPLETE_FAILURES_MAX_SUCCESSIVE", 5, &opts.SyncRetries.MaxSuccessiveCompleteFailures},
+		{"sync-retries-complete-total", "SYNC_JOB_RETRIES_COMPLETE_FAILURES_MAX_TOTAL", 10, &opts.SyncRetries.MaxTotalCompleteFailures},
+		{"sync-retries-partial-successive", "SYNC_JOB_RETRIES_PARTIAL_FAILURES_MAX_SUCCESSIVE", 1000, &opts.SyncRetries.MaxSuccessivePartialFailures},
+		{"sync-retries-partial-total", "SYNC_JOB_RETRIES_PARTIAL_FAILURES_MAX_TOTAL", 20, &opts.SyncRetries.MaxTotalPartialFailures},
+	}
+	for _, l := range retryLimits {
+		fs.IntVar(l.limit, l.name, l.def, "failed attempts after which a sync job fails for good, as the server's "+l.setting)
+	}
 	seedFile := fs.String("seed-file", "", "start with the workspaces, sources and destinations of the JSON seed file at `path` instead of the built-in ones")
 	envFile := fs.String("env-file", "", "once listening, write the AIRBYTE_* settings and seeded ids as shell variable assignments to `path`")
 	printVersion := fs.Bool("version", false, "print the version and exit")
@@ -70,6 +83,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if opts.UnknownIDStatus != 403 && opts.UnknownIDStatus != 404 {
 		return fmt.Errorf("-unknown-id-status must be 403 or 404, not %d", opts.UnknownIDStatus)
+	}
+	for _, l := range retryLimits {
+		if *l.limit < 1 {
+			return fmt.Errorf("-%s must be at least 1, not %d", l.name, *l.limit)
+		}
 	}
 	if err := checkLoopback(*addr); err != nil {
 		return err

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,67 +19,26 @@ import (
 )
 
 func TestRunPrintsInfoAndServes(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-seed", "7", "-seed-connections", "3"}, pw)
-		pw.Close()
-	}()
-
-	sc := bufio.NewScanner(pr)
-	if !sc.Scan() {
-		t.Fatalf("no output line: %v", sc.Err())
-	}
-	var info emulator.Info
-	if err := json.Unmarshal(sc.Bytes(), &info); err != nil {
-		t.Fatalf("first line is not Info JSON: %v: %s", err, sc.Text())
-	}
+	info, cancel, done := startRun(t, "-seed", "7", "-seed-connections", "3")
 	if !strings.HasSuffix(info.ServerURL, "/api/public/v1") || strings.HasSuffix(info.ServerURL, ":0/api/public/v1") {
 		t.Fatalf("server_url = %q, want the bound address", info.ServerURL)
 	}
 	if info.ClientID == "" || len(info.Workspaces) != 2 {
 		t.Fatalf("info incomplete: %+v", info)
 	}
-	go func() { _, _ = io.Copy(io.Discard, pr) }() // anything more would fail below
-
 	if n := listConnections(t, info, info.Workspaces[0].WorkspaceID); n != 3 {
 		t.Fatalf("list: %d connections, want 3", n)
 	}
 	stopRun(t, cancel, done)
 }
 
-// listConnections gets a token with the info's client credentials and
-// returns how many connections the workspace lists.
+// listConnections returns how many connections the workspace lists.
 func listConnections(t *testing.T, info emulator.Info, workspaceID string) int {
 	t.Helper()
-	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {info.ClientID}, "client_secret": {info.ClientSecret}}
-	resp, err := http.PostForm(info.ServerURL+"/applications/token", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	_ = json.NewDecoder(resp.Body).Decode(&tok)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || tok.AccessToken == "" {
-		t.Fatalf("token: status %d", resp.StatusCode)
-	}
-	req, _ := http.NewRequest(http.MethodGet, info.ServerURL+"/connections?workspaceIds="+workspaceID, nil)
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var list struct {
 		Data []map[string]any `json:"data"`
 	}
-	_ = json.NewDecoder(resp.Body).Decode(&list)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("list: status %d", resp.StatusCode)
-	}
+	newTestAPI(t, info).call(http.MethodGet, "/connections?workspaceIds="+workspaceID, "", &list)
 	return len(list.Data)
 }
 
