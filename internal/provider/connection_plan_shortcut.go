@@ -11,15 +11,12 @@ import (
 // The plan shortcut. Terraform proposes, for an existing connection, the configuration's
 // values over the prior state's. When that proposal is the prior state itself (Terraform
 // encodes both, so equal values are equal bytes), nothing the configuration says differs
-// from the state, and the framework's plan is the prior state: its defaults
-// (delete_source_on_destroy and delete_destination_on_destroy, false) hold when the state
-// has them or the configuration sets them; no computed value is marked unknown, as nothing
-// changed; the plan modifiers keep what is unchanged; ModifyPlan checks only what changes
-// (streams, tags, state loss) and keeps status_reason and stream_names; no attribute
-// requires replacement; the identity and private state are the prior ones.
-
-// defaultedFalse are the attributes the schema defaults to false.
-var defaultedFalse = []string{"delete_source_on_destroy", "delete_destination_on_destroy"}
+// from the state, and the framework's plan is the prior state: its defaults (the schema's
+// bool defaults, delete_source_on_destroy and delete_destination_on_destroy) hold when
+// the state has them or the configuration sets them; no computed value is marked unknown,
+// as nothing changed; the plan modifiers keep what is unchanged; ModifyPlan checks only
+// what changes (streams, tags, state loss) and keeps status_reason and stream_names; no
+// attribute requires replacement; the identity and private state are the prior ones.
 
 func (s *shortcutServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
 	if req.TypeName != connectionTypeName {
@@ -29,23 +26,17 @@ func (s *shortcutServer) PlanResourceChange(ctx context.Context, req *tfprotov6.
 	if !ok {
 		return s.frameworkServer.PlanResourceChange(ctx, req)
 	}
-	shortcutStats.plans.Add(1)
-	if shortcutVerify {
-		slow, err := s.frameworkServer.PlanResourceChange(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		what := disagreement("PlanResourceChange", fast.PlannedState, slow.PlannedState, fast.PlannedIdentity, slow.PlannedIdentity,
-			fast.PlannedPrivate, slow.PlannedPrivate, slow.Diagnostics)
-		if what == "" && (len(slow.RequiresReplace) > 0 || slow.Deferred != nil) {
-			what = "the framework's plan requires replacement or is deferred"
-		}
-		if what != "" {
-			slow.Diagnostics = append(slow.Diagnostics, verifyFailed("PlanResourceChange", what))
-			return slow, nil
-		}
-	}
-	return fast, nil
+	return checkedAgainstFramework("PlanResourceChange", &shortcutStats.plans, fast,
+		func() (*tfprotov6.PlanResourceChangeResponse, error) {
+			return s.frameworkServer.PlanResourceChange(ctx, req)
+		},
+		func(r *tfprotov6.PlanResourceChangeResponse) shortcutAnswer {
+			return shortcutAnswer{state: r.PlannedState, identity: r.PlannedIdentity, private: r.PlannedPrivate, diags: r.Diagnostics,
+				replaces: len(r.RequiresReplace) > 0 || r.Deferred != nil}
+		},
+		func(r *tfprotov6.PlanResourceChangeResponse, d *tfprotov6.Diagnostic) {
+			r.Diagnostics = append(r.Diagnostics, d)
+		})
 }
 
 // planUnchanged answers the plan of a connection whose proposed new state is its prior state.
@@ -57,8 +48,12 @@ func planUnchanged(req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanRes
 	if len(prior) == 0 || prior[0] == msgpcode.Nil || !bytes.Equal(prior, req.ProposedNewState.MsgPack) {
 		return nil, false
 	}
+	facts := connectionSchema()
+	if !facts.planShortcut {
+		return nil, false
+	}
 	want := map[string]bool{}
-	for _, name := range defaultedFalse {
+	for name := range facts.boolDefaults {
 		want[name] = true
 	}
 	state, err := topLevel(prior, want)
@@ -66,11 +61,11 @@ func planUnchanged(req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanRes
 		return nil, false
 	}
 	var config map[string]any
-	for _, name := range defaultedFalse {
-		if v, ok := state[name].(bool); ok && !v {
-			continue // false, the default: planned false whatever the configuration
+	for name, def := range facts.boolDefaults {
+		if v, ok := state[name].(bool); ok && v == def {
+			continue // the default: planned so whatever the configuration
 		}
-		// Null in state, or true: the plan keeps it only when the configuration sets it.
+		// Null in state, or not the default: the plan keeps it only when the configuration sets it.
 		if config == nil {
 			if config, err = topLevel(req.Config.MsgPack, want); err != nil {
 				return nil, false

@@ -43,18 +43,14 @@ func (s *shortcutServer) ReadResource(ctx context.Context, req *tfprotov6.ReadRe
 		return s.frameworkServer.ReadResource(ctx, req)
 	}
 	if fast, ok := s.readUnchanged(ctx, req); ok {
-		shortcutStats.reads.Add(1)
-		if shortcutVerify {
-			slow, err := s.frameworkRead(ctx, req)
-			if err != nil {
-				return nil, err
-			}
-			if what := disagreement("ReadResource", fast.NewState, slow.NewState, fast.NewIdentity, slow.NewIdentity, fast.Private, slow.Private, slow.Diagnostics); what != "" {
-				slow.Diagnostics = append(slow.Diagnostics, verifyFailed("ReadResource", what))
-				return slow, nil
-			}
-		}
-		return fast, nil
+		return checkedAgainstFramework("ReadResource", &shortcutStats.reads, fast,
+			func() (*tfprotov6.ReadResourceResponse, error) { return s.frameworkRead(ctx, req) },
+			func(r *tfprotov6.ReadResourceResponse) shortcutAnswer {
+				return shortcutAnswer{state: r.NewState, identity: r.NewIdentity, private: r.Private, diags: r.Diagnostics, replaces: r.Deferred != nil}
+			},
+			func(r *tfprotov6.ReadResourceResponse, d *tfprotov6.Diagnostic) {
+				r.Diagnostics = append(r.Diagnostics, d)
+			})
 	}
 	return s.frameworkRead(ctx, req)
 }

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -402,5 +405,26 @@ func jsonValue(v tftypes.Value) any {
 			out = append(out, jsonValue(e))
 		}
 		return out
+	}
+}
+
+// TestPlanShortcutDefaults checks the defaults the plan shortcut reads from the schema: the
+// connection's two bool defaults, and none it cannot apply, which would turn it off.
+func TestPlanShortcutDefaults(t *testing.T) {
+	f := connectionSchema()
+	if !f.planShortcut || len(f.boolDefaults) != 2 || f.boolDefaults["delete_source_on_destroy"] || f.boolDefaults["delete_destination_on_destroy"] {
+		t.Errorf("connection schema: shortcut %v, defaults %v; want on, two false defaults", f.planShortcut, f.boolDefaults)
+	}
+	ctx := context.Background()
+	for name, attrs := range map[string]map[string]rschema.Attribute{
+		"a string default": {"s": rschema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("x")}},
+		"a nested default": {"o": rschema.SingleNestedAttribute{Optional: true, Attributes: map[string]rschema.Attribute{
+			"b": rschema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true)},
+		}}},
+		"an unknown kind": {"n": rschema.NumberAttribute{Optional: true}},
+	} {
+		if _, ok := boolDefaults(ctx, attrs); ok {
+			t.Errorf("a schema with %s leaves the plan shortcut on", name)
+		}
 	}
 }

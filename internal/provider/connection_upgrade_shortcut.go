@@ -27,17 +27,14 @@ func (s *shortcutServer) UpgradeResourceState(ctx context.Context, req *tfprotov
 	if err != nil {
 		return s.frameworkServer.UpgradeResourceState(ctx, req)
 	}
-	fast := &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &dv}
-	shortcutStats.upgrades.Add(1)
-	if shortcutVerify {
-		slow, err := s.frameworkServer.UpgradeResourceState(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		if what := disagreement("UpgradeResourceState", fast.UpgradedState, slow.UpgradedState, nil, nil, nil, nil, slow.Diagnostics); what != "" {
-			slow.Diagnostics = append(slow.Diagnostics, verifyFailed("UpgradeResourceState", what))
-			return slow, nil
-		}
-	}
-	return fast, nil
+	return checkedAgainstFramework("UpgradeResourceState", &shortcutStats.upgrades, &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &dv},
+		func() (*tfprotov6.UpgradeResourceStateResponse, error) {
+			return s.frameworkServer.UpgradeResourceState(ctx, req)
+		},
+		func(r *tfprotov6.UpgradeResourceStateResponse) shortcutAnswer {
+			return shortcutAnswer{state: r.UpgradedState, diags: r.Diagnostics}
+		},
+		func(r *tfprotov6.UpgradeResourceStateResponse, d *tfprotov6.Diagnostic) {
+			r.Diagnostics = append(r.Diagnostics, d)
+		})
 }

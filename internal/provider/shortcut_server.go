@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -77,11 +79,16 @@ var shortcutStats struct {
 	reads, plans, upgrades atomic.Int64
 }
 
-// connectionSchemaFacts are the connection schema's version and the tftypes of its state
-// and identity.
+// connectionSchemaFacts are the connection schema's version, the tftypes of its state and
+// identity, and its defaults as the plan shortcut applies them.
 type connectionSchemaFacts struct {
 	version         int64
 	state, identity tftypes.Type
+	// boolDefaults are the top-level attributes with a default, and their default.
+	boolDefaults map[string]bool
+	// planShortcut is false when the schema has a default the plan shortcut does not
+	// apply (not a bool, or nested) or an attribute of a kind it does not know.
+	planShortcut bool
 }
 
 // connectionSchema is built once.
@@ -92,8 +99,57 @@ var connectionSchema = sync.OnceValue(func() connectionSchemaFacts {
 	r.Schema(ctx, resource.SchemaRequest{}, &s)
 	var i resource.IdentitySchemaResponse
 	r.IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &i)
-	return connectionSchemaFacts{version: s.Schema.Version, state: s.Schema.Type().TerraformType(ctx), identity: i.IdentitySchema.Type().TerraformType(ctx)}
+	f := connectionSchemaFacts{version: s.Schema.Version, state: s.Schema.Type().TerraformType(ctx), identity: i.IdentitySchema.Type().TerraformType(ctx)}
+	f.boolDefaults, f.planShortcut = boolDefaults(ctx, s.Schema.Attributes)
+	for _, b := range s.Schema.Blocks {
+		block, ok := b.(schema.SingleNestedBlock)
+		nested, known := boolDefaults(ctx, block.Attributes)
+		f.planShortcut = f.planShortcut && ok && known && len(nested) == 0
+	}
+	return f
 })
+
+// boolDefaults returns the attributes of attrs with a default, which must be a bool: ok is
+// false when one has another default, a nested attribute has one, or an attribute is of a
+// kind not listed here.
+func boolDefaults(ctx context.Context, attrs map[string]schema.Attribute) (_ map[string]bool, ok bool) {
+	out := map[string]bool{}
+	noneWithin := func(nested map[string]schema.Attribute) bool {
+		d, ok := boolDefaults(ctx, nested)
+		return ok && len(d) == 0
+	}
+	for name, a := range attrs {
+		var plain bool // no default of its own, nor within
+		switch a := a.(type) {
+		case schema.BoolAttribute:
+			if a.Default != nil {
+				var resp defaults.BoolResponse
+				a.Default.DefaultBool(ctx, defaults.BoolRequest{}, &resp)
+				if resp.Diagnostics.HasError() {
+					return nil, false
+				}
+				out[name] = resp.PlanValue.ValueBool()
+			}
+			plain = true
+		case schema.StringAttribute:
+			plain = a.Default == nil
+		case schema.Int64Attribute:
+			plain = a.Default == nil
+		case schema.ListAttribute:
+			plain = a.Default == nil
+		case schema.SingleNestedAttribute:
+			plain = a.Default == nil && noneWithin(a.Attributes)
+		case schema.ListNestedAttribute:
+			plain = a.Default == nil && noneWithin(a.NestedObject.Attributes)
+		case schema.SetNestedAttribute:
+			plain = a.Default == nil && noneWithin(a.NestedObject.Attributes)
+		}
+		if !plain {
+			return nil, false
+		}
+	}
+	return out, true
+}
 
 // connectionTypes are the tftypes of the connection's state and identity.
 func connectionTypes() (state, identity tftypes.Type) {
@@ -130,30 +186,63 @@ func identityValue(connectionID *string) (*tfprotov6.ResourceIdentityData, error
 	return &tfprotov6.ResourceIdentityData{IdentityData: &dv}, nil
 }
 
-// disagreement compares what a shortcut answered with the framework's answer, and returns
-// what differs, or "" when nothing does.
-func disagreement(kind string, fastState, slowState *tfprotov6.DynamicValue, fastIdentity, slowIdentity *tfprotov6.ResourceIdentityData, fastPrivate, slowPrivate []byte, slowDiags []*tfprotov6.Diagnostic) string {
+// shortcutAnswer is what a shortcut and the framework are compared on.
+type shortcutAnswer struct {
+	state    *tfprotov6.DynamicValue
+	identity *tfprotov6.ResourceIdentityData
+	private  []byte
+	diags    []*tfprotov6.Diagnostic
+	// replaces is a plan's RequiresReplace, or a deferral.
+	replaces bool
+}
+
+// differs says what differs between a shortcut's answer and the framework's, or "".
+func (fast shortcutAnswer) differs(slow shortcutAnswer) string {
 	stateType, identityType := connectionTypes()
-	if len(slowDiags) > 0 {
-		return fmt.Sprintf("the framework's %s reported %d diagnostics (%s)", kind, len(slowDiags), slowDiags[0].Summary)
+	identityData := func(d *tfprotov6.ResourceIdentityData) *tfprotov6.DynamicValue {
+		if d == nil {
+			return nil
+		}
+		return d.IdentityData
 	}
-	if !sameValue(fastState, slowState, stateType) {
-		return fmt.Sprintf("the %s state differs from the framework's", kind)
-	}
-	var fi, si *tfprotov6.DynamicValue
-	if fastIdentity != nil {
-		fi = fastIdentity.IdentityData
-	}
-	if slowIdentity != nil {
-		si = slowIdentity.IdentityData
-	}
-	if !sameValue(fi, si, identityType) {
-		return fmt.Sprintf("the %s identity differs from the framework's", kind)
-	}
-	if !samePrivate(fastPrivate, slowPrivate) {
-		return fmt.Sprintf("the %s private state differs from the framework's", kind)
+	switch {
+	case len(slow.diags) > 0:
+		return fmt.Sprintf("the framework reported %d diagnostics (%s)", len(slow.diags), slow.diags[0].Summary)
+	case slow.replaces:
+		return "the framework's answer requires replacement or is deferred"
+	case !sameValue(fast.state, slow.state, stateType):
+		return "the state differs from the framework's"
+	case !sameValue(identityData(fast.identity), identityData(slow.identity), identityType):
+		return "the identity differs from the framework's"
+	case !samePrivate(fast.private, slow.private):
+		return "the private state differs from the framework's"
 	}
 	return ""
+}
+
+// checkedAgainstFramework returns fast, a shortcut's response to an rpc, after counting
+// it; with shortcutVerify it asks the framework too, and on any difference returns the
+// framework's response with an error saying what differed.
+func checkedAgainstFramework[R any](rpc string, count *atomic.Int64, fast R, framework func() (R, error),
+	answer func(R) shortcutAnswer, addDiag func(R, *tfprotov6.Diagnostic),
+) (R, error) {
+	count.Add(1)
+	if !shortcutVerify {
+		return fast, nil
+	}
+	slow, err := framework()
+	if err != nil {
+		return slow, err
+	}
+	if what := answer(fast).differs(answer(slow)); what != "" {
+		addDiag(slow, &tfprotov6.Diagnostic{
+			Severity: tfprotov6.DiagnosticSeverityError,
+			Summary:  "Shortcut Differs From The Framework",
+			Detail:   fmt.Sprintf("The provider answered %s of %s without the framework, and %s.", rpc, connectionTypeName, what),
+		})
+		return slow, nil
+	}
+	return fast, nil
 }
 
 func sameValue(a, b *tfprotov6.DynamicValue, typ tftypes.Type) bool {
@@ -177,13 +266,4 @@ func samePrivate(a, b []byte) bool {
 		}
 	}
 	return true
-}
-
-// verifyFailed is the framework's answer with an error saying the shortcut differed.
-func verifyFailed(kind, what string) *tfprotov6.Diagnostic {
-	return &tfprotov6.Diagnostic{
-		Severity: tfprotov6.DiagnosticSeverityError,
-		Summary:  "Shortcut Differs From The Framework",
-		Detail:   fmt.Sprintf("The provider answered %s of %s without the framework, and %s.", kind, connectionTypeName, what),
-	}
 }
